@@ -1,0 +1,134 @@
+"""Synthesize the missing side of a sync/async method pair.
+
+A derived method is built once, at class creation, from one *function* (not
+from ``self.<name>``): ``super()`` calls into a derived method then reach the
+source defined on that same class, exactly as they would reach a hand-written
+twin. The asgiref bridge object is built once too; each call only pays for
+the thread hop itself.
+
+Derived methods look like their source to every caller that inspects them:
+Django binds credentials against ``inspect.signature(backend.authenticate)``,
+so ``__signature__`` is copied, and so are ``__doc__`` and ``__wrapped__``.
+Their frames carry ``__traceback_hide__`` (as asgiref's own frames do), so
+Django's error reports and Sentry skip them; the source keeps its own
+``@sensitive_variables`` and still masks what it declared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from types import FunctionType
+from typing import Any
+
+from asgiref.sync import AsyncToSync, SyncToAsync, iscoroutinefunction
+
+from .exceptions import SyncMethodInEventLoopError
+
+__all__ = ["Derivation", "derivation_of", "derive_async", "derive_sync"]
+
+_MARKER = "__dual_mode_derived__"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """What a derived method was made from: ``owner.source_name``."""
+
+    owner: type
+    source_name: str
+    source: Callable[..., Any]
+    name: str
+
+    @property
+    def source_label(self) -> str:
+        return f"{self.owner.__qualname__}.{self.source_name}"
+
+
+def derivation_of(value: object) -> Derivation | None:
+    """The :class:`Derivation` of a derived method, or None for anything else."""
+    marker = getattr(value, _MARKER, None)
+    return marker if isinstance(marker, Derivation) else None
+
+
+def derive_async(owner: type, source_name: str, name: str) -> Callable[..., Any]:
+    """Build ``owner.<name>``, an ``async def`` running ``owner.<source_name>`` in a thread.
+
+    ``thread_sensitive=True`` keeps every call on the thread Django's ORM uses
+    for the request, so database connections and transactions stay consistent
+    with the sync code the method was written for.
+    """
+    source = _source_function(owner, source_name, name, want_coroutine=False)
+    bridge: SyncToAsync[..., Any] = SyncToAsync(source, thread_sensitive=True)
+
+    async def derived(self: Any, *args: Any, **kwargs: Any) -> Any:
+        __traceback_hide__ = True  # noqa: F841  (hidden from Django's error reports)
+        return await bridge(self, *args, **kwargs)
+
+    return _dress(derived, owner, source_name, source, name)
+
+
+def derive_sync(owner: type, source_name: str, name: str) -> Callable[..., Any]:
+    """Build ``owner.<name>``, a plain method running coroutine ``owner.<source_name>``.
+
+    From a worker thread of ``sync_to_async`` the coroutine runs on the outer
+    event loop (asgiref's usual routing); from plain sync code it runs in a
+    fresh loop. Inside a running event loop it refuses with
+    :class:`SyncMethodInEventLoopError`, because blocking there would freeze
+    every other task on the loop.
+    """
+    source = _source_function(owner, source_name, name, want_coroutine=True)
+    bridge: AsyncToSync[..., Any] = AsyncToSync(source)
+    # Built once: the message names the class the method was derived on.
+    in_loop_message = (
+        f"{owner.__qualname__}.{name}() is derived from its async twin "
+        f"{source_name}() and cannot run inside a running event loop; "
+        f"use `await backend.{source_name}(...)` instead."
+    )
+
+    def derived(self: Any, *args: Any, **kwargs: Any) -> Any:
+        __traceback_hide__ = True  # noqa: F841  (hidden from Django's error reports)
+        if asyncio._get_running_loop() is not None:
+            raise SyncMethodInEventLoopError(in_loop_message)
+        return bridge(self, *args, **kwargs)
+
+    return _dress(derived, owner, source_name, source, name)
+
+
+def _source_function(
+    owner: type, source_name: str, name: str, *, want_coroutine: bool
+) -> Callable[..., Coroutine[Any, Any, Any]] | Callable[..., Any]:
+    source = owner.__dict__[source_name]
+    where = f"{owner.__module__}.{owner.__qualname__}.{source_name}"
+    if not isinstance(source, FunctionType):
+        raise TypeError(
+            f"cannot derive {name}() from {where}: it is a {type(source).__name__}, "
+            f"not a plain method. Define {name}() yourself, or make {source_name}() "
+            f"a regular method."
+        )
+    if iscoroutinefunction(source) != want_coroutine:
+        expected = "an `async def`" if want_coroutine else "a plain `def`"
+        raise TypeError(
+            f"{where} must be {expected} to be the "
+            f"{'async' if want_coroutine else 'sync'} side of the pair "
+            f"{source_name}/{name}."
+        )
+    return source
+
+
+def _dress(
+    derived: FunctionType | Callable[..., Any],
+    owner: type,
+    source_name: str,
+    source: Callable[..., Any],
+    name: str,
+) -> Callable[..., Any]:
+    derived.__name__ = name
+    derived.__qualname__ = f"{owner.__qualname__}.{name}"
+    derived.__module__ = owner.__module__
+    derived.__doc__ = source.__doc__
+    derived.__wrapped__ = source  # type: ignore[attr-defined]
+    derived.__signature__ = inspect.signature(source)  # type: ignore[attr-defined]
+    setattr(derived, _MARKER, Derivation(owner, source_name, source, name))
+    return derived

@@ -1,0 +1,211 @@
+"""``describe()``: what each sync/async pair of a backend resolves to, and the hazards.
+
+For every pair it reports each side as *native* (written by hand), *derived*
+(synthesized by this SDK, or a bridge/composite default Django ships) or
+*missing*, with the class it comes from, and names the hazard if the two
+sides disagree:
+
+* ``async-shadowed``: the sync side is overridden in a more-derived class
+  than the async side, so async callers bypass the override;
+* ``sync-shadowed``: the same the other way round;
+* ``async-missing``: async callers skip this backend (or crash, for
+  ``aauthenticate``);
+* ``sync-missing``: sync callers skip this backend (or crash, for
+  ``authenticate``).
+
+It works on any class, dual-mode or not: the system checks use it on every
+entry of ``AUTHENTICATION_BACKENDS``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .bridge import derivation_of
+from .django_defaults import register_django_defaults
+from .engine import DualMode, MethodPair, foreign_default, is_trusted_module, lookup
+from .loading import load_backend_class
+from .pairs import AUTH_BACKEND_PAIRS
+
+__all__ = ["BackendDescription", "Hazard", "PairDescription", "Side", "Status", "describe"]
+
+
+class Status(str, enum.Enum):
+    NATIVE = "native"
+    DERIVED = "derived"
+    MISSING = "missing"
+
+
+class Hazard(str, enum.Enum):
+    ASYNC_SHADOWED = "async-shadowed"
+    SYNC_SHADOWED = "sync-shadowed"
+    ASYNC_MISSING = "async-missing"
+    SYNC_MISSING = "sync-missing"
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a pair as it resolves on the described class."""
+
+    name: str
+    status: Status
+    defined_in: type | None = None
+    derived_from: str | None = None
+    value: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def where(self) -> str:
+        return self.defined_in.__qualname__ if self.defined_in is not None else ""
+
+    def __str__(self) -> str:
+        if self.status is Status.MISSING:
+            return "missing"
+        if self.status is Status.NATIVE:
+            return f"native in {self.where}"
+        return f"derived in {self.where} from {self.derived_from}"
+
+
+@dataclass(frozen=True)
+class PairDescription:
+    """Both sides of one pair, and the hazard if they disagree."""
+
+    pair: MethodPair
+    sync: Side
+    async_: Side
+    hazard: Hazard | None
+
+    @property
+    def absent(self) -> bool:
+        return self.sync.status is Status.MISSING and self.async_.status is Status.MISSING
+
+    @property
+    def verdict(self) -> str:
+        if self.absent:
+            return "absent"
+        if self.hazard is None:
+            return "ok"
+        return self.hazard.value
+
+
+@dataclass(frozen=True)
+class BackendDescription:
+    """The result of :func:`describe`; ``str()`` gives a table."""
+
+    backend: type
+    pairs: tuple[PairDescription, ...]
+
+    @property
+    def path(self) -> str:
+        return f"{self.backend.__module__}.{self.backend.__qualname__}"
+
+    @property
+    def is_dual_mode(self) -> bool:
+        return issubclass(self.backend, DualMode)
+
+    @property
+    def hazards(self) -> tuple[PairDescription, ...]:
+        return tuple(p for p in self.pairs if p.hazard is not None)
+
+    def pair(self, sync_name: str) -> PairDescription:
+        for described in self.pairs:
+            if described.pair.sync_name == sync_name:
+                return described
+        raise KeyError(sync_name)
+
+    def table(self) -> str:
+        mode = "dual-mode" if self.is_dual_mode else "not dual-mode"
+        rows = [("pair", "sync", "async", "verdict")]
+        rows += [
+            (p.pair.sync_name, str(p.sync), str(p.async_), p.verdict)
+            for p in self.pairs
+            if not p.absent
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        lines = [f"{self.path} ({mode})"]
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+            lines.append("  " + "  ".join([*cells, row[3]]).rstrip())
+        absent = [p.pair.sync_name for p in self.pairs if p.absent]
+        if absent:
+            lines.append("  absent: " + ", ".join(absent))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.table()
+
+
+def describe(
+    backend: object, *, pairs: Sequence[MethodPair] | None = None
+) -> BackendDescription:
+    """Describe how each pair of ``backend`` (instance, class or dotted path) resolves.
+
+    ``pairs`` defaults to the class's own ``__dual_mode_pairs__`` for
+    dual-mode classes, and to the authentication backend pairs otherwise.
+    """
+    register_django_defaults()
+    cls = load_backend_class(backend, caller="describe", allow_instance=True)
+    if pairs is None:
+        declared: Iterable[MethodPair] = getattr(cls, "__dual_mode_pairs__", ()) or ()
+        pairs = tuple(declared) or AUTH_BACKEND_PAIRS
+    return BackendDescription(cls, tuple(_describe_pair(cls, pair) for pair in pairs))
+
+
+def _describe_pair(cls: type, pair: MethodPair) -> PairDescription:
+    sync = _side(cls, pair.sync_name)
+    async_ = _side(cls, pair.async_name)
+    return PairDescription(pair, sync, async_, _hazard(cls, sync, async_))
+
+
+def _side(cls: type, name: str) -> Side:
+    found = lookup(cls, name)
+    if found is None:
+        return Side(name, Status.MISSING)
+    owner, value = found
+    derivation = derivation_of(value)
+    if derivation is not None:
+        return Side(name, Status.DERIVED, owner, derivation.source_label, value)
+    default = foreign_default(value)
+    if default is not None:
+        return Side(name, Status.DERIVED, owner, f"{default.via}, Django's default", value)
+    return Side(name, Status.NATIVE, owner, None, value)
+
+
+def _hazard(cls: type, sync: Side, async_: Side) -> Hazard | None:
+    if sync.status is Status.MISSING:
+        return None if async_.status is Status.MISSING else Hazard.SYNC_MISSING
+    if async_.status is Status.MISSING:
+        return Hazard.ASYNC_MISSING
+    if not _honours(async_, sync):
+        return Hazard.ASYNC_SHADOWED
+    if not _honours(sync, async_):
+        return Hazard.SYNC_SHADOWED
+    if sync.status is Status.NATIVE and async_.status is Status.NATIVE:
+        return _native_pair_hazard(cls, sync, async_)
+    return None
+
+
+def _honours(side: Side, twin: Side) -> bool:
+    """Whether calling ``side`` runs whatever ``twin`` resolves to (or is native)."""
+    derivation = derivation_of(side.value)
+    if derivation is not None:
+        return derivation.source is twin.value
+    default = foreign_default(side.value)
+    if default is None or default.follows_twin:
+        return True
+    # A composite default mirrors only the library's own twin.
+    return twin.status is Status.NATIVE and _trusted(twin)
+
+
+def _native_pair_hazard(cls: type, sync: Side, async_: Side) -> Hazard | None:
+    if sync.defined_in is async_.defined_in or (_trusted(sync) and _trusted(async_)):
+        return None
+    mro = cls.__mro__
+    sync_rank = mro.index(sync.defined_in)  # type: ignore[arg-type]
+    async_rank = mro.index(async_.defined_in)  # type: ignore[arg-type]
+    return Hazard.ASYNC_SHADOWED if sync_rank < async_rank else Hazard.SYNC_SHADOWED
+
+
+def _trusted(side: Side) -> bool:
+    return side.defined_in is not None and is_trusted_module(side.defined_in.__module__)

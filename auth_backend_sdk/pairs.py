@@ -1,0 +1,28 @@
+"""The sync/async pairs of a Django authentication backend, declared once."""
+
+from __future__ import annotations
+
+from .engine import MethodPair
+
+__all__ = ["AUTH_BACKEND_PAIRS", "AUTHENTICATION_PAIRS", "PERMISSION_PAIRS"]
+
+AUTHENTICATION_PAIRS: tuple[MethodPair, ...] = (
+    MethodPair("authenticate", "aauthenticate"),
+    MethodPair("get_user", "aget_user"),
+)
+"""Pairs without which a backend cannot log anybody in."""
+
+PERMISSION_PAIRS: tuple[MethodPair, ...] = (
+    MethodPair("get_user_permissions", "aget_user_permissions"),
+    MethodPair("get_group_permissions", "aget_group_permissions"),
+    MethodPair("get_all_permissions", "aget_all_permissions"),
+    MethodPair("has_perm", "ahas_perm"),
+    MethodPair("has_module_perms", "ahas_module_perms"),
+)
+
+AUTH_BACKEND_PAIRS: tuple[MethodPair, ...] = (
+    *AUTHENTICATION_PAIRS,
+    *PERMISSION_PAIRS,
+    MethodPair("configure_user", "aconfigure_user"),
+)
+"""Every pair Django's authentication machinery calls, in Django's order."""

@@ -1,0 +1,51 @@
+"""Settings for the test suite.
+
+``ABS_TEST_DATABASE=postgresql`` selects the throwaway PostgreSQL cluster that
+``tools/pgcluster.py`` starts (its socket directory and port come in
+``ABS_PGHOST`` and ``ABS_PGPORT``); anything else selects SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+
+SECRET_KEY = "auth-backend-sdk-tests-not-a-secret"
+DEBUG = False
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "guardian",
+    "auth_backend_sdk",
+    "tests.testapp",
+]
+
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+# Fast hashing keeps the suite quick; the default PBKDF2 hasher is measured in bench/.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if os.environ.get("ABS_TEST_DATABASE") == "postgresql":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "postgres",
+            "USER": "postgres",
+            "HOST": os.environ["ABS_PGHOST"],
+            "PORT": os.environ["ABS_PGPORT"],
+        }
+    }
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+ROOT_URLCONF = "tests.urls"
+GUARDIAN_RAISE_403 = False
+GUARDIAN_MONKEY_PATCH_USER = False
