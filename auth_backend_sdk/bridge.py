@@ -11,7 +11,10 @@ Django binds credentials against ``inspect.signature(backend.authenticate)``,
 so ``__signature__`` is copied, and so are ``__doc__`` and ``__wrapped__``.
 Their frames carry ``__traceback_hide__`` (as asgiref's own frames do), so
 Django's error reports and Sentry skip them; the source keeps its own
-``@sensitive_variables`` and still masks what it declared.
+``@sensitive_variables`` and still masks what it declared. Arguments cross
+into the worker thread sealed (see :class:`_SealedArguments`): asgiref keeps
+them in a ``functools.partial`` in frames that error reports do show, and a
+password or token there would be printed in full.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ class Derivation:
 
     @property
     def source_label(self) -> str:
-        return f"{self.owner.__qualname__}.{self.source_name}"
+        return f"{self.owner.__name__}.{self.source_name}"
 
 
 def derivation_of(value: object) -> Derivation | None:
@@ -60,11 +63,15 @@ def derive_async(owner: type, source_name: str, name: str) -> Callable[..., Any]
     with the sync code the method was written for.
     """
     source = _source_function(owner, source_name, name, want_coroutine=False)
-    bridge: SyncToAsync[..., Any] = SyncToAsync(source, thread_sensitive=True)
+
+    def unseal(self: Any, sealed: _SealedArguments) -> Any:
+        return source(self, *sealed.args, **sealed.kwargs)
+
+    bridge: SyncToAsync[..., Any] = SyncToAsync(unseal, thread_sensitive=True)
 
     async def derived(self: Any, *args: Any, **kwargs: Any) -> Any:
         __traceback_hide__ = True  # noqa: F841  (hidden from Django's error reports)
-        return await bridge(self, *args, **kwargs)
+        return await bridge(self, _SealedArguments(args, kwargs))
 
     return _dress(derived, owner, source_name, source, name)
 
@@ -94,6 +101,19 @@ def derive_sync(owner: type, source_name: str, name: str) -> Callable[..., Any]:
         return bridge(self, *args, **kwargs)
 
     return _dress(derived, owner, source_name, source, name)
+
+
+class _SealedArguments:
+    """Call arguments whose ``repr()`` does not show them."""
+
+    __slots__ = ("args", "kwargs")
+
+    def __init__(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self.args = args
+        self.kwargs = kwargs
+
+    def __repr__(self) -> str:
+        return "<arguments hidden by auth_backend_sdk>"
 
 
 def _source_function(

@@ -57,7 +57,7 @@ class Side:
 
     @property
     def where(self) -> str:
-        return self.defined_in.__qualname__ if self.defined_in is not None else ""
+        return self.defined_in.__name__ if self.defined_in is not None else ""
 
     def __str__(self) -> str:
         if self.status is Status.MISSING:

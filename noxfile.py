@@ -1,0 +1,90 @@
+"""The test matrix: ``make test`` runs every session here.
+
+* ``lint``: ruff.
+* ``typecheck``: mypy --strict with django-stubs.
+* ``tests``: pytest on Django 5.2 / Python 3.11 and Django 6.1 / Python 3.13,
+  each against SQLite and a throwaway PostgreSQL cluster, under coverage.
+* ``coverage``: combines the runs; branch coverage of auth_backend_sdk >= 95%.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+import nox
+
+sys.path.insert(0, os.path.dirname(__file__))
+from tools.pgcluster import throwaway_cluster  # noqa: E402
+
+nox.options.sessions = ["lint", "typecheck", "tests", "coverage"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+
+MATRIX = [("3.11", "5.2"), ("3.13", "6.1")]
+DATABASES = ["sqlite", "postgresql"]
+
+
+def interpreter(version: str) -> str:
+    """``pythonX.Y`` from PATH, or from pyenv; a clear error naming it otherwise."""
+    candidates = [shutil.which(f"python{version}")]
+    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    candidates += sorted(glob.glob(f"{pyenv_root}/versions/{version}.*/bin/python{version}"))
+    for candidate in candidates:
+        if candidate and _runs(candidate):
+            return candidate
+    raise SystemExit(
+        f"Python {version} not found: install it (for example `pyenv install {version}`) "
+        f"or put python{version} on PATH."
+    )
+
+
+def _runs(path: str) -> bool:
+    return subprocess.run([path, "-c", "pass"], capture_output=True).returncode == 0
+
+
+def django_spec(series: str) -> str:
+    major, minor = series.split(".")
+    return f"Django>={series},<{major}.{int(minor) + 1}"
+
+
+@nox.session(python=interpreter("3.13"))
+def lint(session: nox.Session) -> None:
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=interpreter("3.13"))
+def typecheck(session: nox.Session) -> None:
+    session.install("-e", ".[typecheck,test]", django_spec("6.1"))
+    session.run("mypy", "auth_backend_sdk", "reference_backends", "tests", "bench", "tools")
+
+
+@nox.session(name="tests")
+@nox.parametrize(("python", "django"), [(interpreter(py), dj) for py, dj in MATRIX])
+def tests(session: nox.Session, django: str) -> None:
+    session.install("-e", ".[test,typecheck]", django_spec(django))
+    session.run("python", "-c", "import django; print('Django', django.get_version())")
+    env = {"COVERAGE_FILE": os.path.join(os.getcwd(), ".coverage")}
+    args = session.posargs or ["-q"]
+    session.run("coverage", "run", "-m", "pytest", *args, env={**env, "ABS_TEST_DATABASE": "sqlite"})
+    with throwaway_cluster() as pg_env:
+        session.run(
+            "coverage",
+            "run",
+            "-m",
+            "pytest",
+            *args,
+            env={**env, **pg_env, "ABS_TEST_DATABASE": "postgresql"},
+        )
+
+
+@nox.session(python=interpreter("3.13"))
+def coverage(session: nox.Session) -> None:
+    session.install("coverage[toml]>=7.5")
+    session.run("coverage", "combine")
+    session.run("coverage", "report")

@@ -1,0 +1,109 @@
+"""Backends as people write them: sync only, or async only, with no help from the SDK.
+
+Each reproduces one hazard of GUIDE.md section 1 when listed in
+``AUTHENTICATION_BACKENDS`` as it is; ``tests/wrapped.py`` adapts each with
+``dual_mode()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
+
+from tests.testapp.models import ApiToken, Article, Lockout
+
+User = get_user_model()
+
+
+class LockoutBackend(ModelBackend):
+    """(a) Refuses locked-out accounts outright, even with the right password."""
+
+    @sensitive_variables("password")
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
+        if username is not None and Lockout.objects.filter(username=username).exists():
+            raise PermissionDenied(f"{username} is locked out")
+        return super().authenticate(request, username, password, **kwargs)
+
+
+class TokenBackend(ModelBackend):
+    """(b) Logs in with an API token; a revoked token ends the session too."""
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, token: str | None = None
+    ) -> AbstractBaseUser | None:
+        if not token:
+            return None
+        found = ApiToken.objects.select_related("user").filter(key=token).first()
+        return found.user if found is not None else None
+
+    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
+        user = super().get_user(user_id)
+        if user is None or not ApiToken.objects.filter(user=user).exists():
+            return None
+        return user
+
+
+class EmailOnlyBackend(ModelBackend):
+    """(c) The site's policy: log in with your e-mail address, never your username."""
+
+    @sensitive_variables("password")
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
+        if username is None or password is None or "@" not in username:
+            return None
+        user = User._default_manager.filter(email__iexact=username).first()
+        if user is not None and user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+class OwnerPermissionBackend:
+    """(d) Object permissions for article owners; a plain class with no async side."""
+
+    granted = frozenset({"testapp.change_article", "testapp.delete_article"})
+
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
+        return None
+
+    def has_perm(
+        self, user_obj: AbstractBaseUser | AnonymousUser, perm: str, obj: Model | None = None
+    ) -> bool:
+        if perm not in self.granted or not isinstance(obj, Article) or not user_obj.is_active:
+            return False
+        return Article.objects.filter(pk=obj.pk, owner_id=user_obj.pk).exists()
+
+
+class OneTimeCodeBackend:
+    """(e) Written async-first: a username and a one-time code (an ApiToken key)."""
+
+    async def aauthenticate(
+        self, request: HttpRequest | None, username: str | None = None, otp: str | None = None
+    ) -> AbstractBaseUser | None:
+        if not username or not otp:
+            return None
+        token = await ApiToken.objects.select_related("user").filter(key=otp).afirst()
+        if token is None or token.user.get_username() != username:
+            return None
+        return token.user
+
+    async def aget_user(self, user_id: Any) -> AbstractBaseUser | None:
+        return await User._default_manager.filter(pk=user_id, is_active=True).afirst()
