@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TypeVar, overload
 
-from .engine import lookup
-from .loading import load_backend_class
+from .loading import load_class, require_pairs
 from .mixin import DualModeMixin
 from .pairs import AUTH_BACKEND_PAIRS
 
@@ -37,16 +36,10 @@ def dual_mode(backend: type[_T] | str, *, module: str | None = None) -> type[_T]
     ``load_backend()`` finds it in any process that imports that module. A
     class that is already dual-mode is returned as it is.
     """
-    cls = load_backend_class(backend, caller="dual_mode")
+    cls = load_class(backend, caller="dual_mode")
+    require_pairs(cls, AUTH_BACKEND_PAIRS, caller="dual_mode")
     if issubclass(cls, DualModeMixin):
         return cls
-    if not any(lookup(cls, name) for pair in AUTH_BACKEND_PAIRS for name in pair):
-        names = ", ".join(pair.sync_name for pair in AUTH_BACKEND_PAIRS)
-        raise TypeError(
-            f"dual_mode() expects an authentication backend, but "
-            f"{cls.__module__}.{cls.__qualname__} defines none of: {names} "
-            f"(nor their async twins)."
-        )
     if module is None:
         module = sys._getframe(1).f_globals.get("__name__", cls.__module__)
     namespace = {"__module__": module, "__qualname__": cls.__name__, "__doc__": cls.__doc__}

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from .bridge import derivation_of
 from .django_defaults import register_django_defaults
 from .engine import DualMode, MethodPair, foreign_default, is_trusted_module, lookup
-from .loading import load_backend_class
+from .loading import load_class, require_pairs
 from .pairs import AUTH_BACKEND_PAIRS
 
 __all__ = ["BackendDescription", "Hazard", "PairDescription", "Side", "Status", "describe"]
@@ -145,10 +145,11 @@ def describe(
     dual-mode classes, and to the authentication backend pairs otherwise.
     """
     register_django_defaults()
-    cls = load_backend_class(backend, caller="describe", allow_instance=True)
+    cls = load_class(backend, caller="describe", allow_instance=True)
     if pairs is None:
-        declared: Iterable[MethodPair] = getattr(cls, "__dual_mode_pairs__", ()) or ()
+        declared: Iterable[MethodPair] = getattr(cls, "__dual_mode_pairs__", ())
         pairs = tuple(declared) or AUTH_BACKEND_PAIRS
+    require_pairs(cls, pairs, caller="describe")
     return BackendDescription(cls, tuple(_describe_pair(cls, pair) for pair in pairs))
 
 

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-__all__ = ["load_backend_class"]
+from .engine import MethodPair, lookup
+
+__all__ = ["load_class", "require_pairs"]
 
 
-def load_backend_class(target: object, *, caller: str, allow_instance: bool = False) -> type:
-    """The class ``target`` names; ``caller`` is the function named in errors."""
+def require_pairs(cls: type, pairs: Sequence[MethodPair], *, caller: str) -> None:
+    """Refuse a class that defines no side of any of ``pairs``, naming ``caller``."""
+    if not any(lookup(cls, name) for pair in pairs for name in pair):
+        names = ", ".join(pair.sync_name for pair in pairs)
+        raise TypeError(
+            f"{caller}() expects an authentication backend, but "
+            f"{cls.__module__}.{cls.__qualname__} defines none of: {names} "
+            f"(nor their async twins)."
+        )
+
+
+def load_class(target: object, *, caller: str, allow_instance: bool = False) -> type:
+    """The class ``target`` (a class, a dotted path, or optionally an instance) names."""
     if isinstance(target, str):
         try:
             loaded = import_string(target)

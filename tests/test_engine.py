@@ -329,6 +329,7 @@ def test_any_class_can_declare_its_own_pairs(mode: Mode) -> None:
     assert mode.call(store, "load") == {"user": "alice"}
     assert not hasattr(SessionStore, "authenticate")
     described = describe(SessionStore)
+    assert describe(SessionStore()) == described
     assert [p.pair.sync_name for p in described.pairs] == ["exists", "load"]
 
 

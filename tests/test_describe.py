@@ -1,0 +1,83 @@
+"""``describe()``: native, derived or missing, and where each side comes from."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ImproperlyConfigured
+
+from auth_backend_sdk import describe
+from auth_backend_sdk.description import Hazard, Status
+from tests import backends, wrapped
+
+
+def test_a_shadowed_backend_as_written() -> None:
+    described = describe(backends.LockoutBackend)
+    assert not described.is_dual_mode
+    authenticate = described.pair("authenticate")
+    assert authenticate.sync.status is Status.NATIVE
+    assert authenticate.sync.defined_in is backends.LockoutBackend
+    assert authenticate.async_.status is Status.NATIVE
+    assert authenticate.async_.defined_in is ModelBackend
+    assert authenticate.hazard is Hazard.ASYNC_SHADOWED
+    assert [p.pair.sync_name for p in described.hazards] == ["authenticate"]
+
+
+def test_the_same_backend_adapted() -> None:
+    described = describe(wrapped.LockoutBackend)
+    assert described.is_dual_mode
+    authenticate = described.pair("authenticate")
+    assert authenticate.async_.status is Status.DERIVED
+    assert authenticate.async_.derived_from == "LockoutBackend.authenticate"
+    assert authenticate.hazard is None
+    all_permissions = described.pair("get_all_permissions")
+    assert all_permissions.async_.derived_from == "ModelBackend.get_all_permissions"
+    assert described.hazards == ()
+
+
+def test_django_defaults_are_shown_as_derived() -> None:
+    described = describe(ModelBackend)
+    side = described.pair("get_all_permissions").async_
+    assert side.status is Status.DERIVED
+    assert side.derived_from == "aget_user_permissions() + aget_group_permissions(), Django's default"
+    assert described.pair("configure_user").absent
+
+
+def test_missing_sides_and_absent_pairs() -> None:
+    described = describe(backends.OneTimeCodeBackend)
+    assert described.pair("authenticate").sync.status is Status.MISSING
+    assert described.pair("authenticate").hazard is Hazard.SYNC_MISSING
+    assert described.pair("has_perm").absent
+    assert described.pair("has_perm").verdict == "absent"
+    with pytest.raises(KeyError):
+        described.pair("no_such_method")
+
+
+def test_instances_classes_and_dotted_paths_describe_the_same_class() -> None:
+    by_class = describe(backends.TokenBackend)
+    assert describe(backends.TokenBackend()) == by_class
+    assert describe("tests.backends.TokenBackend") == by_class
+
+
+def test_the_table_shows_every_defined_pair() -> None:
+    table = str(describe(backends.LockoutBackend))
+    lines = table.splitlines()
+    assert lines[0] == "tests.backends.LockoutBackend (not dual-mode)"
+    assert lines[1].split() == ["pair", "sync", "async", "verdict"]
+    authenticate = next(line for line in lines if line.strip().startswith("authenticate"))
+    assert "native in LockoutBackend" in authenticate
+    assert "native in ModelBackend" in authenticate
+    assert authenticate.endswith("async-shadowed")
+    assert lines[-1] == "  absent: configure_user"
+    adapted = str(describe(wrapped.LockoutBackend))
+    assert "derived in LockoutBackend from LockoutBackend.authenticate" in adapted
+    assert "(dual-mode)" in adapted.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("argument", "error"),
+    [(3.5, TypeError), ("no.such.Backend", ImproperlyConfigured), (len, TypeError)],
+)
+def test_wrong_arguments_get_clear_errors(argument: object, error: type) -> None:
+    with pytest.raises(error, match=r"describe\(\)"):
+        describe(argument)
