@@ -18,7 +18,7 @@ import sys
 import nox
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tools.pgcluster import throwaway_cluster  # noqa: E402
+from tools.pgcluster import throwaway_cluster
 
 nox.options.sessions = ["lint", "typecheck", "tests", "coverage"]
 nox.options.reuse_existing_virtualenvs = True
@@ -71,7 +71,9 @@ def tests(session: nox.Session, django: str) -> None:
     session.run("python", "-c", "import django; print('Django', django.get_version())")
     env = {"COVERAGE_FILE": os.path.join(os.getcwd(), ".coverage")}
     args = session.posargs or ["-q"]
-    session.run("coverage", "run", "-m", "pytest", *args, env={**env, "ABS_TEST_DATABASE": "sqlite"})
+    session.run(
+        "coverage", "run", "-m", "pytest", *args, env={**env, "ABS_TEST_DATABASE": "sqlite"}
+    )
     with throwaway_cluster() as pg_env:
         session.run(
             "coverage",

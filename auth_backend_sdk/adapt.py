@@ -43,4 +43,6 @@ def dual_mode(backend: type[_T] | str, *, module: str | None = None) -> type[_T]
     if module is None:
         module = sys._getframe(1).f_globals.get("__name__", cls.__module__)
     namespace = {"__module__": module, "__qualname__": cls.__name__, "__doc__": cls.__doc__}
-    return type(cls)(cls.__name__, (DualModeMixin, cls), namespace)
+    metaclass: type[type] = type(cls)
+    adapted: type = metaclass(cls.__name__, (DualModeMixin, cls), namespace)
+    return adapted

@@ -40,16 +40,21 @@ class BaseBackend(DualModeMixin, django_backends.BaseBackend, Generic[_UserT]):
     if TYPE_CHECKING:
         # Typing only: defining these at runtime would make this class the most-
         # derived definition of every pair and shadow Django's own defaults.
-        def authenticate(self, request: HttpRequest | None, **credentials: Any) -> _UserT | None:
-            ...
-
-        async def aauthenticate(
-            self, request: HttpRequest | None, **credentials: Any
+        # django-stubs fixes the user type to AUTH_USER_MODEL; this class is
+        # generic in it instead, hence the ignores (django-stubs does the same
+        # for RemoteUserBackend). Overrides name the credentials they take and
+        # keep **kwargs: `def authenticate(self, request, token=None, **kwargs)`.
+        def authenticate(  # type: ignore[override]
+            self, request: HttpRequest | None, **kwargs: Any
         ) -> _UserT | None: ...
 
-        def get_user(self, user_id: Any) -> _UserT | None: ...
+        async def aauthenticate(  # type: ignore[override]
+            self, request: HttpRequest | None, **kwargs: Any
+        ) -> _UserT | None: ...
 
-        async def aget_user(self, user_id: Any) -> _UserT | None: ...
+        def get_user(self, user_id: Any) -> _UserT | None: ...  # type: ignore[override]
+
+        async def aget_user(self, user_id: Any) -> _UserT | None: ...  # type: ignore[override]
 
         def get_user_permissions(
             self, user_obj: AbstractBaseUser | AnonymousUser, obj: Model | None = None

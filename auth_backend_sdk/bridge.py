@@ -70,7 +70,7 @@ def derive_async(owner: type, source_name: str, name: str) -> Callable[..., Any]
     bridge: SyncToAsync[..., Any] = SyncToAsync(unseal, thread_sensitive=True)
 
     async def derived(self: Any, *args: Any, **kwargs: Any) -> Any:
-        __traceback_hide__ = True  # noqa: F841  (hidden from Django's error reports)
+        __traceback_hide__ = True
         return await bridge(self, _SealedArguments(args, kwargs))
 
     return _dress(derived, owner, source_name, source, name)
@@ -95,7 +95,7 @@ def derive_sync(owner: type, source_name: str, name: str) -> Callable[..., Any]:
     )
 
     def derived(self: Any, *args: Any, **kwargs: Any) -> Any:
-        __traceback_hide__ = True  # noqa: F841  (hidden from Django's error reports)
+        __traceback_hide__ = True
         if asyncio._get_running_loop() is not None:
             raise SyncMethodInEventLoopError(in_loop_message)
         return bridge(self, *args, **kwargs)
@@ -138,7 +138,7 @@ def _source_function(
 
 
 def _dress(
-    derived: FunctionType | Callable[..., Any],
+    derived: Callable[..., Any],
     owner: type,
     source_name: str,
     source: Callable[..., Any],
@@ -148,7 +148,11 @@ def _dress(
     derived.__qualname__ = f"{owner.__qualname__}.{name}"
     derived.__module__ = owner.__module__
     derived.__doc__ = source.__doc__
-    derived.__wrapped__ = source  # type: ignore[attr-defined]
-    derived.__signature__ = inspect.signature(source)  # type: ignore[attr-defined]
-    setattr(derived, _MARKER, Derivation(owner, source_name, source, name))
+    vars(derived).update(
+        {
+            "__wrapped__": source,
+            "__signature__": inspect.signature(source),
+            _MARKER: Derivation(owner, source_name, source, name),
+        }
+    )
     return derived

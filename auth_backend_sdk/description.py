@@ -125,7 +125,7 @@ class BackendDescription:
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         lines = [f"{self.path} ({mode})"]
         for row in rows:
-            cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
             lines.append("  " + "  ".join([*cells, row[3]]).rstrip())
         absent = [p.pair.sync_name for p in self.pairs if p.absent]
         if absent:
@@ -136,9 +136,7 @@ class BackendDescription:
         return self.table()
 
 
-def describe(
-    backend: object, *, pairs: Sequence[MethodPair] | None = None
-) -> BackendDescription:
+def describe(backend: object, *, pairs: Sequence[MethodPair] | None = None) -> BackendDescription:
     """Describe how each pair of ``backend`` (instance, class or dotted path) resolves.
 
     ``pairs`` defaults to the class's own ``__dual_mode_pairs__`` for
@@ -203,8 +201,8 @@ def _native_pair_hazard(cls: type, sync: Side, async_: Side) -> Hazard | None:
     if sync.defined_in is async_.defined_in or (_trusted(sync) and _trusted(async_)):
         return None
     mro = cls.__mro__
-    sync_rank = mro.index(sync.defined_in)  # type: ignore[arg-type]
-    async_rank = mro.index(async_.defined_in)  # type: ignore[arg-type]
+    sync_rank = mro.index(sync.defined_in)
+    async_rank = mro.index(async_.defined_in)
     return Hazard.ASYNC_SHADOWED if sync_rank < async_rank else Hazard.SYNC_SHADOWED
 
 

@@ -38,9 +38,7 @@ def register_django_defaults() -> None:
         follows_twin=False,
         via="aget_user_permissions() + aget_group_permissions()",
     )
-    register_foreign_default(
-        base["ahas_perm"], follows_twin=False, via="aget_all_permissions()"
-    )
+    register_foreign_default(base["ahas_perm"], follows_twin=False, via="aget_all_permissions()")
     register_foreign_default(
         module.RemoteUserBackend.__dict__["aconfigure_user"],
         follows_twin=True,

@@ -76,9 +76,7 @@ _foreign_defaults: dict[int, ForeignDefault] = {}
 _trusted_modules: set[str] = set()
 
 
-def register_foreign_default(
-    function: Callable[..., Any], *, follows_twin: bool, via: str
-) -> None:
+def register_foreign_default(function: Callable[..., Any], *, follows_twin: bool, via: str) -> None:
     """Declare ``function`` a library-provided default, not a native definition."""
     _foreign_defaults[id(function)] = ForeignDefault(function, follows_twin, via)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .engine import MethodPair
 
-__all__ = ["AUTH_BACKEND_PAIRS", "AUTHENTICATION_PAIRS", "PERMISSION_PAIRS"]
+__all__ = ["AUTHENTICATION_PAIRS", "AUTH_BACKEND_PAIRS", "PERMISSION_PAIRS"]
 
 AUTHENTICATION_PAIRS: tuple[MethodPair, ...] = (
     MethodPair("authenticate", "aauthenticate"),

@@ -77,7 +77,8 @@ class AsyncPermissionBackend(Protocol[_UserT_contra]):
 
 @runtime_checkable
 class DualModePermissionBackend(
-    SyncPermissionBackend[_UserT_contra], AsyncPermissionBackend[_UserT_contra],
+    SyncPermissionBackend[_UserT_contra],
+    AsyncPermissionBackend[_UserT_contra],
     Protocol[_UserT_contra],
 ):
     """A backend that both ``has_perm()`` and ``ahas_perm()`` consult."""

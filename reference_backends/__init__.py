@@ -1,1 +1,4 @@
-"""Native async reference backends, drop-in for Django's (filled by the reference-backends issue)."""
+"""Native async reference backends, drop-in for Django's.
+
+Filled by the reference-backends issue.
+"""

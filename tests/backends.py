@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from tests.testapp.models import ApiToken, Article, Lockout
-
-User = get_user_model()
 
 
 class LockoutBackend(ModelBackend):
@@ -33,7 +29,7 @@ class LockoutBackend(ModelBackend):
         username: str | None = None,
         password: str | None = None,
         **kwargs: Any,
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         if username is not None and Lockout.objects.filter(username=username).exists():
             raise PermissionDenied(f"{username} is locked out")
         return super().authenticate(request, username, password, **kwargs)
@@ -44,13 +40,13 @@ class TokenBackend(ModelBackend):
 
     def authenticate(  # type: ignore[override]
         self, request: HttpRequest | None, token: str | None = None
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         if not token:
             return None
         found = ApiToken.objects.select_related("user").filter(key=token).first()
         return found.user if found is not None else None
 
-    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
+    def get_user(self, user_id: Any) -> User | None:
         user = super().get_user(user_id)
         if user is None or not ApiToken.objects.filter(user=user).exists():
             return None
@@ -67,7 +63,7 @@ class EmailOnlyBackend(ModelBackend):
         username: str | None = None,
         password: str | None = None,
         **kwargs: Any,
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         if username is None or password is None or "@" not in username:
             return None
         user = User._default_manager.filter(email__iexact=username).first()
@@ -84,9 +80,7 @@ class OwnerPermissionBackend:
     def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
         return None
 
-    def has_perm(
-        self, user_obj: AbstractBaseUser | AnonymousUser, perm: str, obj: Model | None = None
-    ) -> bool:
+    def has_perm(self, user_obj: User | AnonymousUser, perm: str, obj: Model | None = None) -> bool:
         if perm not in self.granted or not isinstance(obj, Article) or not user_obj.is_active:
             return False
         return Article.objects.filter(pk=obj.pk, owner_id=user_obj.pk).exists()
@@ -97,7 +91,7 @@ class OneTimeCodeBackend:
 
     async def aauthenticate(
         self, request: HttpRequest | None, username: str | None = None, otp: str | None = None
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         if not username or not otp:
             return None
         token = await ApiToken.objects.select_related("user").filter(key=otp).afirst()
@@ -105,5 +99,5 @@ class OneTimeCodeBackend:
             return None
         return token.user
 
-    async def aget_user(self, user_id: Any) -> AbstractBaseUser | None:
+    async def aget_user(self, user_id: Any) -> User | None:
         return await User._default_manager.filter(pk=user_id, is_active=True).afirst()

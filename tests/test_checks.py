@@ -21,14 +21,14 @@ class AsyncOverride(ModelBackend):
 
 
 class HasPermOnly(BaseBackend):
-    def has_perm(self, user_obj: object, perm: str, obj: object = None) -> bool:  # type: ignore[override]
+    def has_perm(self, user_obj: object, perm: str, obj: object = None) -> bool:
         return True
 
 
 class SyncBridgeOverride(BaseBackend):
     """Django's own aauthenticate bridge calls self.authenticate: no hazard."""
 
-    def authenticate(self, request: object, **credentials: object) -> None:  # type: ignore[override]
+    def authenticate(self, request: object, **credentials: object) -> None:
         return None
 
 
@@ -59,7 +59,7 @@ def test_checks_fire_on_backends_as_written_and_not_once_adapted(
 
 
 def test_messages_name_the_backend_the_method_both_origins_and_the_fix() -> None:
-    [(check_id, message)] = messages_for("tests.backends.LockoutBackend")
+    [(_, message)] = messages_for("tests.backends.LockoutBackend")
     assert message == (
         "tests.backends.LockoutBackend: authenticate() is overridden in LockoutBackend, but "
         "aauthenticate() comes from ModelBackend, so async calls bypass the override."
@@ -153,7 +153,7 @@ def test_entries_that_are_not_importable_classes_are_errors(path: str, fragment:
 def test_the_check_is_registered_with_django() -> None:
     with override_settings(AUTHENTICATION_BACKENDS=["tests.backends.LockoutBackend"]):
         assert [m.id for m in run_checks(tags=[TAG])] == ["auth_backend_sdk.E001"]
-        with pytest.raises(SystemCheckError, match="auth_backend_sdk.E001"):
+        with pytest.raises(SystemCheckError, match=r"auth_backend_sdk\.E001"):
             call_command("check")
     with override_settings(AUTHENTICATION_BACKENDS=["tests.wrapped.LockoutBackend"]):
         call_command("check")

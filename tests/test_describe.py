@@ -39,7 +39,9 @@ def test_django_defaults_are_shown_as_derived() -> None:
     described = describe(ModelBackend)
     side = described.pair("get_all_permissions").async_
     assert side.status is Status.DERIVED
-    assert side.derived_from == "aget_user_permissions() + aget_group_permissions(), Django's default"
+    assert (
+        side.derived_from == "aget_user_permissions() + aget_group_permissions(), Django's default"
+    )
     assert described.pair("configure_user").absent
 
 

@@ -60,7 +60,7 @@ def test_an_already_dual_mode_class_is_returned_as_it_is() -> None:
     "django_class", [BaseBackend, ModelBackend, AllowAllUsersModelBackend, RemoteUserBackend]
 )
 def test_django_classes_adapt_without_hazards(django_class: type) -> None:
-    adapted = dual_mode(django_class)
+    adapted: type = dual_mode(django_class)
     assert isinstance(adapted(), django_class)
     assert describe(adapted).hazards == ()
 
@@ -88,16 +88,30 @@ def test_a_class_with_no_base_at_all_is_adapted(mode: Mode) -> None:
 @pytest.mark.parametrize(
     ("argument", "error", "message"),
     [
-        (42, TypeError, r"dual_mode\(\) expects a backend class or its dotted import path, got 42 \(int\)"),
+        (
+            42,
+            TypeError,
+            r"dual_mode\(\) expects a backend class or its dotted import path, got 42 \(int\)",
+        ),
         (ModelBackend(), TypeError, r"got <django\.contrib\.auth\.backends\.ModelBackend object"),
-        ("no.such.module.Backend", ImproperlyConfigured, r"could not import 'no\.such\.module\.Backend'"),
-        ("tests.backends.NoSuchBackend", ImproperlyConfigured, r"could not import 'tests\.backends\.NoSuchBackend'"),
+        (
+            "no.such.module.Backend",
+            ImproperlyConfigured,
+            r"could not import 'no\.such\.module\.Backend'",
+        ),
+        (
+            "tests.backends.NoSuchBackend",
+            ImproperlyConfigured,
+            r"could not import 'tests\.backends\.NoSuchBackend'",
+        ),
         ("nodots", ImproperlyConfigured, r"could not import 'nodots'"),
         ("tests.testapp.models.Lockout", TypeError, r"defines none of: authenticate, get_user"),
         ("os.path.join", TypeError, r"expects 'os\.path\.join' to name a backend class"),
     ],
 )
-def test_wrong_arguments_get_clear_errors(argument: object, error: type, message: str | None) -> None:
+def test_wrong_arguments_get_clear_errors(
+    argument: object, error: type, message: str | None
+) -> None:
     with pytest.raises(error, match=message):
         dual_mode(argument)  # type: ignore[call-overload]
 

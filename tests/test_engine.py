@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.contrib.auth.backends import BaseBackend as DjangoBaseBackend
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.views.debug import ExceptionReporter
 from django.views.decorators.debug import sensitive_variables
@@ -77,7 +78,10 @@ def test_django_async_defaults_count_as_derived(mode: Mode) -> None:
             return perm == "app.granted"
 
     # Django's own BaseBackend.ahas_perm goes through aget_all_permissions and would deny.
-    assert async_to_sync(DjangoBaseBackend.ahas_perm)(OnlyHasPerm(), None, "app.granted") is False
+    assert (
+        async_to_sync(DjangoBaseBackend.ahas_perm)(OnlyHasPerm(), AnonymousUser(), "app.granted")
+        is False
+    )
     assert mode.call(OnlyHasPerm(), "has_perm", None, "app.granted") is True
     assert mode.call(OnlyHasPerm(), "has_perm", None, "app.other") is False
 
@@ -220,9 +224,11 @@ def test_random_hierarchies_follow_the_first_definition_in_the_mro(
     classes: list[type] = []
     defined: dict[type, tuple[str, ...]] = {}
     for index, (sides, base_picks) in enumerate(spec):
-        bases = tuple(dict.fromkeys(classes[pick % len(classes)] for pick in base_picks)) if (
-            classes and base_picks
-        ) else (_Probe,)
+        bases = (
+            tuple(dict.fromkeys(classes[pick % len(classes)] for pick in base_picks))
+            if (classes and base_picks)
+            else (_Probe,)
+        )
         namespace: dict[str, Any] = {}
         for side in sides:
             namespace["ping" if side == "sync" else "aping"] = _tagged(f"C{index}", side)
@@ -299,7 +305,7 @@ def test_a_sync_side_written_as_a_coroutine_is_refused() -> None:
     with pytest.raises(TypeError, match=r"Misnamed\.get_user must be a plain `def`"):
 
         class Misnamed(DualModeMixin):
-            async def get_user(self, user_id: int) -> None:  # type: ignore[override]
+            async def get_user(self, user_id: int) -> None:
                 return None
 
     with pytest.raises(TypeError, match=r"Misnamed\.aget_user must be an `async def`"):

@@ -64,11 +64,11 @@ def throwaway_cluster() -> Iterator[dict[str, str]]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     port = _free_port()
-    run = lambda *cmd: subprocess.run(  # noqa: E731
-        _as_server_user([os.path.join(bin_dir, cmd[0]), *cmd[1:]]),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+
+    def run(program: str, *args: str) -> None:
+        command = _as_server_user([os.path.join(bin_dir, program), *args])
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
     try:
         run("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         options = f"-p {port} -k {root} -h 127.0.0.1 -c fsync=off -c max_connections=200"
