@@ -53,6 +53,9 @@ class Side:
     status: Status
     defined_in: type | None = None
     derived_from: str | None = None
+    """``Class.method`` for sides the SDK derived; what a library default calls, otherwise."""
+    library_default: bool = False
+    """True for a default a library (Django) ships, such as ``BaseBackend.aget_user``."""
     value: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -64,7 +67,9 @@ class Side:
             return "missing"
         if self.status is Status.NATIVE:
             return f"native in {self.where}"
-        return f"derived in {self.where} from {self.derived_from}"
+        if self.library_default:
+            return f"Django default in {self.where}"
+        return f"derived from {self.derived_from}"
 
 
 @dataclass(frozen=True)
@@ -94,11 +99,9 @@ class BackendDescription:
     """The result of :func:`describe`; ``str()`` gives a table."""
 
     backend: type
+    path: str
+    """The dotted path :func:`describe` was given, or the class's own."""
     pairs: tuple[PairDescription, ...]
-
-    @property
-    def path(self) -> str:
-        return f"{self.backend.__module__}.{self.backend.__qualname__}"
 
     @property
     def is_dual_mode(self) -> bool:
@@ -142,13 +145,14 @@ def describe(backend: object, *, pairs: Sequence[MethodPair] | None = None) -> B
     ``pairs`` defaults to the class's own ``__dual_mode_pairs__`` for
     dual-mode classes, and to the authentication backend pairs otherwise.
     """
-    register_django_defaults()
     cls = load_class(backend, caller="describe", allow_instance=True)
+    register_django_defaults()  # after loading: the path may import Django's backends
     if pairs is None:
         declared: Iterable[MethodPair] = getattr(cls, "__dual_mode_pairs__", ())
         pairs = tuple(declared) or AUTH_BACKEND_PAIRS
     require_pairs(cls, pairs, caller="describe")
-    return BackendDescription(cls, tuple(_describe_pair(cls, pair) for pair in pairs))
+    path = backend if isinstance(backend, str) else f"{cls.__module__}.{cls.__qualname__}"
+    return BackendDescription(cls, path, tuple(_describe_pair(cls, pair) for pair in pairs))
 
 
 def _describe_pair(cls: type, pair: MethodPair) -> PairDescription:
@@ -164,11 +168,11 @@ def _side(cls: type, name: str) -> Side:
     owner, value = found
     derivation = derivation_of(value)
     if derivation is not None:
-        return Side(name, Status.DERIVED, owner, derivation.source_label, value)
+        return Side(name, Status.DERIVED, owner, derivation.source_label, value=value)
     default = foreign_default(value)
     if default is not None:
-        return Side(name, Status.DERIVED, owner, f"{default.via}, Django's default", value)
-    return Side(name, Status.NATIVE, owner, None, value)
+        return Side(name, Status.DERIVED, owner, default.via, True, value)
+    return Side(name, Status.NATIVE, owner, value=value)
 
 
 def _hazard(cls: type, sync: Side, async_: Side) -> Hazard | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ImproperlyConfigured
@@ -39,9 +42,9 @@ def test_django_defaults_are_shown_as_derived() -> None:
     described = describe(ModelBackend)
     side = described.pair("get_all_permissions").async_
     assert side.status is Status.DERIVED
-    assert (
-        side.derived_from == "aget_user_permissions() + aget_group_permissions(), Django's default"
-    )
+    assert side.library_default
+    assert side.derived_from == "aget_user_permissions() + aget_group_permissions()"
+    assert str(side) == "Django default in BaseBackend"
     assert described.pair("configure_user").absent
 
 
@@ -58,7 +61,10 @@ def test_missing_sides_and_absent_pairs() -> None:
 def test_instances_classes_and_dotted_paths_describe_the_same_class() -> None:
     by_class = describe(backends.TokenBackend)
     assert describe(backends.TokenBackend()) == by_class
-    assert describe("tests.backends.TokenBackend") == by_class
+    by_path = describe("tests.backends.TokenBackend")
+    assert by_path.pairs == by_class.pairs
+    assert by_path.path == by_class.path == "tests.backends.TokenBackend"
+    assert describe("tests.wrapped.RulesBackend").path == "tests.wrapped.RulesBackend"
 
 
 def test_the_table_shows_every_defined_pair() -> None:
@@ -72,7 +78,7 @@ def test_the_table_shows_every_defined_pair() -> None:
     assert authenticate.endswith("async-shadowed")
     assert lines[-1] == "  absent: configure_user"
     adapted = str(describe(wrapped.LockoutBackend))
-    assert "derived in LockoutBackend from LockoutBackend.authenticate" in adapted
+    assert "derived from LockoutBackend.authenticate" in adapted
     assert "(dual-mode)" in adapted.splitlines()[0]
 
 
@@ -83,3 +89,17 @@ def test_the_table_shows_every_defined_pair() -> None:
 def test_wrong_arguments_get_clear_errors(argument: object, error: type) -> None:
     with pytest.raises(error, match=r"describe\(\)"):
         describe(argument)
+
+
+def test_django_defaults_are_recognised_when_the_path_imports_django_backends() -> None:
+    """In a fresh process, describe() by path must import first, then classify."""
+    script = (
+        "import django; from django.conf import settings; "
+        "settings.configure(INSTALLED_APPS=["
+        "'django.contrib.contenttypes', 'django.contrib.auth']); "
+        "django.setup(); from auth_backend_sdk import describe; "
+        "print(describe('django.contrib.auth.backends.ModelBackend').hazards)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "()"
