@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.backends import ModelBackend, RemoteUserBackend
 from django.core.exceptions import ImproperlyConfigured
 
-from auth_backend_sdk import describe
+from auth_backend_sdk import DualModeMixin, MethodPair, describe
 from auth_backend_sdk.description import Hazard, Status
 from tests import backends, wrapped
 
@@ -103,3 +103,37 @@ def test_django_defaults_are_recognised_when_the_path_imports_django_backends() 
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "()"
+
+
+def test_missing_sides_show_in_the_table_and_full_backends_list_nothing_absent() -> None:
+    table = str(describe(backends.OneTimeCodeBackend))
+    authenticate = next(line for line in table.splitlines() if "authenticate" in line)
+    assert authenticate.split()[1] == "missing"
+    assert authenticate.endswith("sync-missing")
+    assert "absent:" not in str(describe(RemoteUserBackend))
+
+
+def test_pairs_can_be_chosen() -> None:
+    described = describe(ModelBackend, pairs=[MethodPair("get_user", "aget_user")])
+    assert [p.pair for p in described.pairs] == [MethodPair("get_user", "aget_user")]
+
+
+def test_a_derived_side_whose_source_was_replaced_later_is_flagged() -> None:
+    class Patched(DualModeMixin):
+        def get_user(self, user_id: int) -> None:
+            return None
+
+        async def aget_group_permissions(self, user_obj: object, obj: object = None) -> set[str]:
+            return set()
+
+    def replacement(self: object, user_id: int) -> None:
+        return None
+
+    async def areplacement(self: object, user_obj: object, obj: object = None) -> set[str]:
+        return {"app.x"}
+
+    Patched.get_user = replacement  # type: ignore[method-assign]
+    Patched.aget_group_permissions = areplacement  # type: ignore[method-assign]
+    described = describe(Patched)
+    assert described.pair("get_user").hazard is Hazard.ASYNC_SHADOWED
+    assert described.pair("get_group_permissions").hazard is Hazard.SYNC_SHADOWED

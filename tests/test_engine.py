@@ -18,7 +18,13 @@ from django.views.decorators.debug import sensitive_variables
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from auth_backend_sdk import DualModeMixin, MethodPair, SyncMethodInEventLoopError, describe
+from auth_backend_sdk import (
+    DualModeMixin,
+    MethodPair,
+    SyncMethodInEventLoopError,
+    describe,
+    dual_mode,
+)
 from auth_backend_sdk.engine import DualMode
 
 from .conftest import Mode
@@ -370,3 +376,36 @@ def _error_report_of(call: Any) -> tuple[str, str]:
     return repr([frame["vars"] for frame in report.get_traceback_frames()]), (
         report.get_traceback_text()
     )
+
+
+def test_a_stale_derived_method_earlier_in_the_mro_gives_way_to_the_winner() -> None:
+    class Base:
+        def get_user(self, user_id: int) -> str:
+            return "Base.sync"
+
+    Adapted = dual_mode(Base)  # holds aget_user derived from Base.get_user
+
+    class Both(Base):
+        def get_user(self, user_id: int) -> str:
+            return "Both.sync"
+
+        async def aget_user(self, user_id: int) -> str:
+            return "Both.async"
+
+    class Combined(Adapted, Both):  # type: ignore[valid-type]
+        pass
+
+    # MRO: Combined, Adapted, DualModeMixin, DualMode, Both, Base. Plain Python
+    # would pair Both.get_user with Adapted's aget_user derived from Base.
+    assert Combined().get_user(1) == "Both.sync"
+    assert async_to_sync(Combined().aget_user)(1) == "Both.async"
+
+
+def test_the_package_exposes_its_public_names_lazily() -> None:
+    import auth_backend_sdk
+
+    assert {"BaseBackend", "DualModeMixin", "describe", "dual_mode", "protocols"} <= set(
+        dir(auth_backend_sdk)
+    )
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        auth_backend_sdk.nope  # noqa: B018
