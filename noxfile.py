@@ -76,7 +76,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python="3.13")
 def typecheck(session: nox.Session) -> None:
-    session.install("-e", ".[typecheck,test]", django_spec("6.1"))
+    session.install("-e", ".[typecheck,test]", django_spec("6.1"), "nox")
     session.run("mypy", *TYPED_PATHS)
 
 
