@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
+import types
 from typing import TypeVar, overload
 
+from .django_defaults import register_django_defaults
+from .engine import is_resolved, resolve_pairs
 from .loading import load_class, require_pairs
 from .mixin import DualModeMixin
 from .pairs import AUTH_BACKEND_PAIRS
@@ -38,11 +41,16 @@ def dual_mode(backend: type[_T] | str, *, module: str | None = None) -> type[_T]
     """
     cls = load_class(backend, caller="dual_mode")
     require_pairs(cls, AUTH_BACKEND_PAIRS, caller="dual_mode")
-    if issubclass(cls, DualModeMixin):
+    if issubclass(cls, DualModeMixin) and is_resolved(cls):
         return cls
     if module is None:
         module = sys._getframe(1).f_globals.get("__name__", cls.__module__)
     namespace = {"__module__": module, "__qualname__": cls.__name__, "__doc__": cls.__doc__}
-    metaclass: type[type] = type(cls)
-    adapted: type = metaclass(cls.__name__, (DualModeMixin, cls), namespace)
+    bases = (cls,) if issubclass(cls, DualModeMixin) else (DualModeMixin, cls)
+    # types.new_class honours the metaclass's __prepare__, as a class statement would.
+    adapted = types.new_class(cls.__name__, bases, exec_body=lambda ns: ns.update(namespace))
+    if not is_resolved(adapted):
+        # A base's __init_subclass__ did not call super(): resolve explicitly.
+        register_django_defaults()
+        resolve_pairs(adapted, AUTH_BACKEND_PAIRS)
     return adapted

@@ -86,7 +86,6 @@ def derive_sync(owner: type, source_name: str, name: str) -> Callable[..., Any]:
     every other task on the loop.
     """
     source = _source_function(owner, source_name, name, want_coroutine=True)
-    bridge: AsyncToSync[..., Any] = AsyncToSync(source)
     # Built once: the message names the class the method was derived on.
     in_loop_message = (
         f"{owner.__qualname__}.{name}() is derived from its async twin "
@@ -98,7 +97,9 @@ def derive_sync(owner: type, source_name: str, name: str) -> Callable[..., Any]:
         __traceback_hide__ = True
         if asyncio._get_running_loop() is not None:
             raise SyncMethodInEventLoopError(in_loop_message)
-        return bridge(self, *args, **kwargs)
+        # A new AsyncToSync per call, as async_to_sync() does: asgiref before
+        # 3.9 remembers the first event loop on the instance.
+        return AsyncToSync(source)(self, *args, **kwargs)
 
     return _dress(derived, owner, source_name, source, name)
 

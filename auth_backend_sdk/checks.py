@@ -76,7 +76,20 @@ def check_authentication_backends(
                 )
             )
             continue
-        messages.extend(_pair_message(path, p) for p in describe(backend).hazards)
+        try:
+            described = describe(backend)
+        except TypeError as exc:  # a class that defines no backend method at all
+            messages.append(
+                Error(
+                    f"AUTHENTICATION_BACKENDS entry {path!r} is not an authentication "
+                    f"backend: {exc}",
+                    hint="List the backend class itself.",
+                    obj=path,
+                    id="auth_backend_sdk.E006",
+                )
+            )
+            continue
+        messages.extend(_pair_message(path, p) for p in described.hazards)
     return messages
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from .bridge import derivation_of
 from .django_defaults import register_django_defaults
-from .engine import DualMode, MethodPair, foreign_default, is_trusted_module, lookup
+from .engine import MethodPair, foreign_default, is_resolved, is_trusted_module, lookup
 from .loading import load_class, require_pairs
 from .pairs import AUTH_BACKEND_PAIRS
 
@@ -105,7 +105,7 @@ class BackendDescription:
 
     @property
     def is_dual_mode(self) -> bool:
-        return issubclass(self.backend, DualMode)
+        return is_resolved(self.backend)
 
     @property
     def hazards(self) -> tuple[PairDescription, ...]:

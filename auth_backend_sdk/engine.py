@@ -35,6 +35,7 @@ __all__ = [
     "find_native",
     "foreign_default",
     "is_native",
+    "is_resolved",
     "is_trusted_module",
     "lookup",
     "register_foreign_default",
@@ -106,23 +107,40 @@ def is_native(value: object) -> bool:
     return derivation_of(value) is None and foreign_default(value) is None
 
 
+# When a stale derived method sits earlier in the MRO than the winning native
+# definition, the engine copies the native one onto the class. The copy is not
+# that class's own definition: this per-class mapping (name -> real owner) says
+# so, for later resolutions and for describe().
+_PLACED = "__dual_mode_placed__"
+_RESOLVED = "__dual_mode_resolved__"
+
+
+def _placed(klass: type) -> dict[str, type]:
+    placed: dict[str, type] = klass.__dict__.get(_PLACED, {})
+    return placed
+
+
 def lookup(cls: type, name: str) -> tuple[type, object] | None:
-    """Where ``name`` resolves on ``cls``: the defining class and the raw value."""
+    """Where ``name`` resolves on ``cls``: the class that defined it, and the raw value."""
     for klass in cls.__mro__:
         if name in klass.__dict__:
-            return klass, klass.__dict__[name]
+            return _placed(klass).get(name, klass), klass.__dict__[name]
     return None
 
 
 def find_native(cls: type, pair: MethodPair) -> NativeDefinition | None:
     """The first class in ``cls.__mro__`` that natively defines either side of ``pair``."""
     for klass in cls.__mro__:
-        namespace = klass.__dict__
-        has_sync = pair.sync_name in namespace and is_native(namespace[pair.sync_name])
-        has_async = pair.async_name in namespace and is_native(namespace[pair.async_name])
+        has_sync = _defines_natively(klass, pair.sync_name)
+        has_async = _defines_natively(klass, pair.async_name)
         if has_sync or has_async:
             return NativeDefinition(klass, has_sync, has_async)
     return None
+
+
+def _defines_natively(klass: type, name: str) -> bool:
+    namespace = klass.__dict__
+    return name in namespace and name not in _placed(klass) and is_native(namespace[name])
 
 
 def resolve_pairs(cls: type, pairs: Iterable[MethodPair]) -> None:
@@ -133,6 +151,16 @@ def resolve_pairs(cls: type, pairs: Iterable[MethodPair]) -> None:
             continue
         _settle(cls, native, pair.sync_name, native.has_sync, pair.async_name, derive_sync)
         _settle(cls, native, pair.async_name, native.has_async, pair.sync_name, derive_async)
+    setattr(cls, _RESOLVED, True)
+
+
+def is_resolved(cls: type) -> bool:
+    """Whether the engine resolved ``cls`` itself (not merely one of its bases).
+
+    False when a base earlier in the MRO defines ``__init_subclass__`` without
+    calling ``super()``, so that the engine never saw the class.
+    """
+    return _RESOLVED in cls.__dict__
 
 
 def _settle(
@@ -149,6 +177,7 @@ def _settle(
         wanted = native.owner.__dict__[name]
         if current_value is not wanted:
             setattr(cls, name, wanted)
+            setattr(cls, _PLACED, {**_placed(cls), name: native.owner})
         return
     derivation = derivation_of(current_value)
     if derivation is not None and derivation.source is native.owner.__dict__[twin_name]:

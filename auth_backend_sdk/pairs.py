@@ -20,9 +20,15 @@ PERMISSION_PAIRS: tuple[MethodPair, ...] = (
     MethodPair("has_module_perms", "ahas_module_perms"),
 )
 
+DJANGO_HOOK_PAIRS: tuple[MethodPair, ...] = (
+    MethodPair("configure_user", "aconfigure_user"),
+    MethodPair("_get_permissions", "_aget_permissions"),
+)
+"""Hooks ``ModelBackend`` and ``RemoteUserBackend`` call on ``self``, overridable in subclasses."""
+
 AUTH_BACKEND_PAIRS: tuple[MethodPair, ...] = (
     *AUTHENTICATION_PAIRS,
     *PERMISSION_PAIRS,
-    MethodPair("configure_user", "aconfigure_user"),
+    *DJANGO_HOOK_PAIRS,
 )
 """Every pair Django's authentication machinery calls, in Django's order."""

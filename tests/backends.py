@@ -101,3 +101,11 @@ class OneTimeCodeBackend:
 
     async def aget_user(self, user_id: Any) -> User | None:
         return await User._default_manager.filter(pk=user_id, is_active=True).afirst()
+
+
+class NoDeletionBackend(ModelBackend):
+    """Overrides Django's private hook: nobody may delete anything, whatever they were granted."""
+
+    def _get_permissions(self, user_obj: Any, obj: Model | None, from_name: str) -> set[str]:
+        granted = super()._get_permissions(user_obj, obj, from_name)  # type: ignore[misc]
+        return {perm for perm in granted if ".delete_" not in perm}

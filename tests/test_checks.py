@@ -49,6 +49,7 @@ def ids_for(*paths: str) -> list[str]:
         ("EmailOnlyBackend", ["auth_backend_sdk.E001"]),
         ("OwnerPermissionBackend", ["auth_backend_sdk.W003", "auth_backend_sdk.W003"]),
         ("OneTimeCodeBackend", ["auth_backend_sdk.E004", "auth_backend_sdk.E004"]),
+        ("NoDeletionBackend", ["auth_backend_sdk.E001"]),
     ],
 )
 def test_checks_fire_on_backends_as_written_and_not_once_adapted(
@@ -142,6 +143,7 @@ def test_backends_without_hazards_pass_silently(path: str) -> None:
         ("no.such.module.Backend", "cannot be imported"),
         ("tests.backends.NoSuchBackend", "cannot be imported"),
         ("tests.test_checks.ids_for", "is not a class (it is a function)"),
+        ("collections.OrderedDict", "is not an authentication backend"),
     ],
 )
 def test_entries_that_are_not_importable_classes_are_errors(path: str, fragment: str) -> None:

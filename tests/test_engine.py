@@ -409,3 +409,91 @@ def test_the_package_exposes_its_public_names_lazily() -> None:
     )
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         auth_backend_sdk.nope  # noqa: B018
+
+
+def test_a_copied_winner_does_not_count_as_the_subclass_own_definition() -> None:
+    class Base:
+        def get_user(self, user_id: int) -> str:
+            return "Base.sync"
+
+    class Both(Base):
+        def get_user(self, user_id: int) -> str:
+            return "Both.sync"
+
+        async def aget_user(self, user_id: int) -> str:
+            return "Both.async"
+
+    class Better(Both):
+        def get_user(self, user_id: int) -> str:
+            return "Better.sync"
+
+    class Combined(dual_mode(Base), Both):
+        pass
+
+    class Final(Combined, Better):
+        pass
+
+    # Final's MRO puts Better (sync only) before Both: Better decides both sides.
+    assert Final().get_user(1) == "Better.sync"
+    assert async_to_sync(Final().aget_user)(1) == "Better.sync"
+    assert describe(Combined).pair("get_user").async_.defined_in is Both
+    assert describe(Final).hazards == ()
+
+
+def test_a_class_the_engine_never_saw_is_not_reported_as_dual_mode() -> None:
+    class Swallows:
+        def __init_subclass__(cls, **kwargs: Any) -> None:
+            pass  # does not call super(): DualMode.__init_subclass__ never runs
+
+    class Later(Swallows, DualModeMixin):
+        def get_user(self, user_id: int) -> None:
+            return None
+
+    assert not describe(Later).is_dual_mode
+    assert describe(Later).pair("get_user").hazard is not None
+    adapted = dual_mode(Later)
+    assert adapted is not Later
+    assert describe(adapted).is_dual_mode
+
+
+async def test_derived_sync_side_follows_each_new_event_loop() -> None:
+    class Backend(DualModeMixin):
+        async def aget_user(self, user_id: int) -> int:
+            return id(asyncio.get_running_loop())
+
+    loop_id = id(asyncio.get_running_loop())
+    assert await sync_to_async(Backend().get_user)(1) == loop_id
+
+
+def test_derived_sync_side_follows_a_second_event_loop_too() -> None:
+    class Backend(DualModeMixin):
+        async def aget_user(self, user_id: int) -> int:
+            return id(asyncio.get_running_loop())
+
+    async def in_worker_thread() -> bool:
+        ran_on: int = await sync_to_async(Backend().get_user)(1)
+        return ran_on == id(asyncio.get_running_loop())
+
+    assert asyncio.run(in_worker_thread())
+    assert asyncio.run(in_worker_thread())
+
+
+def test_dual_mode_honours_a_metaclass_prepare() -> None:
+    class Prepared(type):
+        @classmethod
+        def __prepare__(  # type: ignore[override]
+            mcs, name: str, bases: tuple[type, ...], **kwargs: Any
+        ) -> dict[str, Any]:
+            return {"prepared_by": "Prepared"}
+
+        def __new__(mcs, name: str, bases: tuple[type, ...], ns: dict[str, Any]) -> Prepared:
+            assert ns["prepared_by"] == "Prepared"
+            return super().__new__(mcs, name, bases, ns)
+
+    class Backend(metaclass=Prepared):
+        def get_user(self, user_id: int) -> str:
+            return "ok"
+
+    adapted = dual_mode(Backend)
+    assert type(adapted) is Prepared
+    assert async_to_sync(adapted().aget_user)(1) == "ok"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.contrib import auth
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpRequest
 from django.test import RequestFactory, override_settings
@@ -172,3 +172,29 @@ def test_e_adapted_sync_login_from_a_sync_view_under_asgi(alice: User) -> None:
         # A sync view under ASGI runs in a sync_to_async thread of the request's loop.
         in_sync_view = async_to_sync(sync_to_async(auth.authenticate))
         assert in_sync_view(None, username="alice", otp="424242") == alice
+
+
+# A private hook Django calls on self: ModelBackend._get_permissions.
+
+
+def test_hook_as_written_async_bypasses_the_override(alice: User) -> None:
+    alice.user_permissions.add(*Permission.objects.filter(codename__in=DELETE_AND_VIEW))
+    with backends("tests.backends.NoDeletionBackend"):
+        assert fresh(alice).has_perm("testapp.delete_article") is False
+        assert async_to_sync(fresh(alice).ahas_perm)("testapp.delete_article") is True
+
+
+def test_hook_adapted_holds_in_both_modes(mode: Mode, alice: User) -> None:
+    alice.user_permissions.add(*Permission.objects.filter(codename__in=DELETE_AND_VIEW))
+    with backends("tests.wrapped.NoDeletionBackend"):
+        assert mode.call(fresh(alice), "has_perm", "testapp.delete_article") is False
+        assert mode.call(fresh(alice), "has_perm", "testapp.view_article") is True
+        assert mode.call(fresh(alice), "get_all_permissions") == {"testapp.view_article"}
+
+
+DELETE_AND_VIEW = ["delete_article", "view_article"]
+
+
+def fresh(user: User) -> User:
+    """The user without Django's per-object permission caches."""
+    return User.objects.get(pk=user.pk)

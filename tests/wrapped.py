@@ -10,3 +10,4 @@ OneTimeCodeBackend = dual_mode("tests.backends.OneTimeCodeBackend")
 
 RulesBackend = dual_mode("rules.permissions.ObjectPermissionBackend")
 GuardianBackend = dual_mode("guardian.backends.ObjectPermissionBackend")
+NoDeletionBackend = dual_mode("tests.backends.NoDeletionBackend")
