@@ -1,0 +1,127 @@
+"""Write a backend method once, as a flow; run it in either mode.
+
+A flow is a generator that does no I/O itself. It *yields* what it needs done
+(an ORM call, a password hash, a call to an overridable twin method) and is
+sent the result back. Two small drivers run the same flow:
+
+* :func:`run_sync` performs each effect inline, in the caller's thread;
+* :func:`run_async` sends ORM work to asgiref's thread-sensitive executor,
+  hashing to a dedicated pool, and awaits async twins.
+
+So each decision (who may log in, which permissions count, what is cached)
+has one source of truth, and the thread hops an async call costs are exactly
+the effects its flow yields: the flows are written to yield as few as the
+sync ORM allows (one per database round trip, one per hash).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Generator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from asgiref.sync import sync_to_async
+
+from auth_backend_sdk.engine import MethodPair
+
+__all__ = ["Flow", "InHashingPool", "InOrmThread", "Twin", "hashing_pool", "run_async", "run_sync"]
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class InOrmThread:
+    """Run ``fn(*args)`` where Django's ORM runs: inline, or on the thread-sensitive executor."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InHashingPool:
+    """Run ``fn(*args)`` (CPU-bound, no ORM): inline, or in the hashing pool."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Twin:
+    """Call the sync side of ``pair`` on ``obj``, or await its async side.
+
+    Used where Django's own code calls an overridable method through
+    ``self``: an override of either side (the other derived by the engine)
+    is honoured in both modes.
+    """
+
+    obj: object
+    pair: MethodPair
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+Effect = InOrmThread | InHashingPool | Twin
+Flow = Generator[Effect, Any, _T]
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def hashing_pool() -> ThreadPoolExecutor:
+    """One thread per core for password hashing, apart from the ORM's executor.
+
+    ``hashlib.pbkdf2_hmac`` releases the GIL, so these threads hash in parallel;
+    they never queue behind database work, and database work never waits for
+    a free hashing thread.
+    """
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(
+                    max_workers=os.cpu_count() or 2, thread_name_prefix="auth-hashing"
+                )
+    return _pool
+
+
+def run_sync(flow: Flow[_T]) -> _T:
+    """Run ``flow`` in the calling thread."""
+    try:
+        effect = next(flow)
+        while True:
+            if isinstance(effect, Twin):
+                method = getattr(effect.obj, effect.pair.sync_name)
+                result = method(*effect.args, **effect.kwargs)
+            else:
+                result = effect.fn(*effect.args)
+            effect = flow.send(result)
+    except StopIteration as done:
+        result_value: _T = done.value
+        return result_value
+    finally:
+        flow.close()
+
+
+async def run_async(flow: Flow[_T]) -> _T:
+    """Run ``flow`` from async code: one thread hop per ORM or hashing effect."""
+    try:
+        effect = next(flow)
+        while True:
+            if isinstance(effect, InOrmThread):
+                result = await sync_to_async(effect.fn, thread_sensitive=True)(*effect.args)
+            elif isinstance(effect, InHashingPool):
+                result = await sync_to_async(
+                    effect.fn, thread_sensitive=False, executor=hashing_pool()
+                )(*effect.args)
+            else:
+                twin = getattr(effect.obj, effect.pair.async_name)
+                result = await twin(*effect.args, **effect.kwargs)
+            effect = flow.send(result)
+    except StopIteration as done:
+        result_value: _T = done.value
+        return result_value
+    finally:
+        flow.close()

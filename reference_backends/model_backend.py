@@ -1,0 +1,299 @@
+"""``ModelBackend``: Django's, with a native async side that never blocks the loop.
+
+Every method is written once, as a flow (see :mod:`reference_backends._flow`),
+and runs in either mode. In async mode:
+
+* ``aauthenticate`` costs two thread hops (one query, one hash), three when
+  an outdated password hash is upgraded; the hash runs in a dedicated pool,
+  never on the event loop, on Django 5.2 too;
+* ``aget_user`` costs one hop;
+* ``aget_all_permissions``, ``ahas_perm`` and ``ahas_module_perms`` cost one
+  hop with cold caches (user and group permissions in one query) and none
+  with warm ones. The caches (``_user_perm_cache``, ``_group_perm_cache``,
+  ``_perm_cache``) are Django's own, shared by both modes.
+
+Overrides are honoured wherever Django's own code would honour them: a
+subclass overriding ``get_user_permissions`` (either side) is called by
+``get_all_permissions`` in both modes, and a hook that queries the database
+(``user_can_authenticate``, ``_get_user_permissions``, ...) runs in the ORM's
+thread instead of on the loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib.auth import backends as django_backends
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.db.models import Model, QuerySet, Value
+from django.views.decorators.debug import sensitive_variables
+
+from auth_backend_sdk import DualModeMixin
+from auth_backend_sdk.engine import lookup
+from auth_backend_sdk.pairs import DJANGO_HOOK_PAIRS, PERMISSION_PAIRS
+
+from ._credentials import Secret, usable_text, verify_password_for
+from ._flow import Flow, InHashingPool, InOrmThread, Twin, run_async, run_sync
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+__all__ = ["AllowAllUsersModelBackend", "ModelBackend"]
+
+_AnyUser = AbstractBaseUser | AnonymousUser
+_PAIRS = {pair.sync_name: pair for pair in (*PERMISSION_PAIRS, *DJANGO_HOOK_PAIRS)}
+_PERMISSION_SOURCES = ("user", "group")
+
+
+class ModelBackend(DualModeMixin, django_backends.ModelBackend):
+    """Authenticates against ``settings.AUTH_USER_MODEL``, natively in both modes."""
+
+    @sensitive_variables("password")
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
+        return run_sync(self._authenticate(username, _seal(password), kwargs))
+
+    @sensitive_variables("password")
+    async def aauthenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
+        """See authenticate()."""
+        return await run_async(self._authenticate(username, _seal(password), kwargs))
+
+    def get_user(self, user_id: Any) -> AbstractBaseUser | None:  # type: ignore[override]
+        return run_sync(self._get_user(user_id))
+
+    async def aget_user(self, user_id: Any) -> AbstractBaseUser | None:  # type: ignore[override]
+        """See get_user()."""
+        return await run_async(self._get_user(user_id))
+
+    def get_user_permissions(self, user_obj: _AnyUser, obj: Model | None = None) -> set[str]:
+        """The permission strings ``user_obj`` has from their ``user_permissions``."""
+        return run_sync(self._permissions(user_obj, obj, "user"))
+
+    async def aget_user_permissions(self, user_obj: _AnyUser, obj: Model | None = None) -> set[str]:
+        """See get_user_permissions()."""
+        return await run_async(self._permissions(user_obj, obj, "user"))
+
+    def get_group_permissions(self, user_obj: _AnyUser, obj: Model | None = None) -> set[str]:
+        """The permission strings ``user_obj`` has from the groups they belong to."""
+        return run_sync(self._permissions(user_obj, obj, "group"))
+
+    async def aget_group_permissions(
+        self, user_obj: _AnyUser, obj: Model | None = None
+    ) -> set[str]:
+        """See get_group_permissions()."""
+        return await run_async(self._permissions(user_obj, obj, "group"))
+
+    def get_all_permissions(self, user_obj: _AnyUser, obj: Model | None = None) -> set[str]:
+        return run_sync(self._all_permissions(user_obj, obj))
+
+    async def aget_all_permissions(self, user_obj: _AnyUser, obj: Model | None = None) -> set[str]:
+        """See get_all_permissions()."""
+        return await run_async(self._all_permissions(user_obj, obj))
+
+    def has_perm(self, user_obj: _AnyUser, perm: str, obj: Model | None = None) -> bool:
+        return run_sync(self._has_perm(user_obj, perm, obj))
+
+    async def ahas_perm(self, user_obj: _AnyUser, perm: str, obj: Model | None = None) -> bool:
+        """See has_perm()."""
+        return await run_async(self._has_perm(user_obj, perm, obj))
+
+    def has_module_perms(self, user_obj: _AnyUser, app_label: str) -> bool:
+        """Whether ``user_obj`` has any permission in the app ``app_label``."""
+        return run_sync(self._has_module_perms(user_obj, app_label))
+
+    async def ahas_module_perms(self, user_obj: _AnyUser, app_label: str) -> bool:
+        """See has_module_perms()."""
+        return await run_async(self._has_module_perms(user_obj, app_label))
+
+    # Flows: each behaviour once, for both modes.
+
+    def _authenticate(
+        self, username: object, password: Secret | None, credentials: dict[str, Any]
+    ) -> Flow[AbstractBaseUser | None]:
+        user_model = get_user_model()
+        if username is None:
+            username = credentials.get(user_model.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        cleaned = usable_text(username)
+        if cleaned is None:
+            return None
+        user = yield InOrmThread(self._user_by_natural_key, (cleaned,))
+        is_correct, upgraded = yield InHashingPool(verify_password_for, (user, password))
+        if upgraded:
+            yield InOrmThread(_save_password, (user,))
+        if not is_correct:
+            return None
+        allowed = yield from self._hook("user_can_authenticate", user)
+        return user if allowed else None
+
+    def _get_user(self, user_id: Any) -> Flow[AbstractBaseUser | None]:
+        user: AbstractBaseUser | None = yield InOrmThread(self._active_user_by_pk, (user_id,))
+        return user
+
+    def _permissions(self, user_obj: _AnyUser, obj: Model | None, source: str) -> Flow[set[str]]:
+        if self._overrides("_get_permissions"):
+            granted: set[str] = yield Twin(
+                self, _PAIRS["_get_permissions"], (user_obj, obj, source)
+            )
+            return granted
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        yield from self._fill_caches(user_obj, (source,))
+        return _cache(user_obj, source)
+
+    def _all_permissions(self, user_obj: _AnyUser, obj: Model | None) -> Flow[set[str]]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            if self._overrides("get_user_permissions", "get_group_permissions", "_get_permissions"):
+                # As Django does: through self, so that overrides are honoured.
+                user_perms = yield Twin(self, _PAIRS["get_user_permissions"], (user_obj, obj))
+                group_perms = yield Twin(self, _PAIRS["get_group_permissions"], (user_obj, obj))
+            else:
+                yield from self._fill_caches(user_obj, _PERMISSION_SOURCES)
+                user_perms, group_perms = (_cache(user_obj, s) for s in _PERMISSION_SOURCES)
+            setattr(user_obj, "_perm_cache", {*user_perms, *group_perms})  # noqa: B010
+        return _cache(user_obj, "all")
+
+    def _has_perm(self, user_obj: _AnyUser, perm: str, obj: Model | None) -> Flow[bool]:
+        if not user_obj.is_active:
+            return False
+        granted = yield from self._call_all_permissions(user_obj, obj)
+        return perm in granted
+
+    def _has_module_perms(self, user_obj: _AnyUser, app_label: str) -> Flow[bool]:
+        if not user_obj.is_active:
+            return False
+        granted = yield from self._call_all_permissions(user_obj, None)
+        return any(perm[: perm.index(".")] == app_label for perm in granted)
+
+    def _call_all_permissions(self, user_obj: _AnyUser, obj: Model | None) -> Flow[set[str]]:
+        if self._overrides("get_all_permissions"):
+            granted: set[str] = yield Twin(
+                self, _PAIRS["get_all_permissions"], (user_obj,), {"obj": obj}
+            )
+            return granted
+        return (yield from self._all_permissions(user_obj, obj))
+
+    def _fill_caches(self, user_obj: _AnyUser, sources: Iterable[str]) -> Flow[None]:
+        missing = tuple(s for s in sources if not hasattr(user_obj, f"_{s}_perm_cache"))
+        if missing:
+            loaded = yield InOrmThread(self._load_permissions, (user_obj, missing))
+            for source, perms in loaded.items():
+                setattr(user_obj, f"_{source}_perm_cache", perms)
+
+    def _hook(self, name: str, *args: Any) -> Flow[Any]:
+        """Call a sync hook: inline if it is Django's own, in the ORM's thread if overridden."""
+        method = getattr(self, name)
+        if self._overrides(name):
+            return (yield InOrmThread(method, args))
+        return method(*args)
+
+    def _overrides(self, *names: str) -> bool:
+        return any(_is_overridden(type(self), name) for name in names)
+
+    # Work done in the ORM's thread: one round trip each.
+
+    def _user_by_natural_key(self, username: str) -> AbstractBaseUser | None:
+        user_model = get_user_model()
+        try:
+            return user_model._default_manager.get_by_natural_key(username)
+        except user_model.DoesNotExist:
+            return None
+
+    def _active_user_by_pk(self, user_id: Any) -> AbstractBaseUser | None:
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    def _load_permissions(
+        self, user_obj: _AnyUser, sources: tuple[str, ...]
+    ) -> dict[str, set[str]]:
+        """The permission strings of each source, in one query."""
+        if cast(Any, user_obj).is_superuser:
+            everything = _as_strings(Permission.objects.all())
+            return {source: set(everything) for source in sources}
+        querysets = {
+            source: getattr(self, f"_get_{source}_permissions")(user_obj) for source in sources
+        }
+        if len(sources) == 1 or not all(map(_combinable, querysets.values())):
+            return {source: _as_strings(qs) for source, qs in querysets.items()}
+        tagged = [
+            qs.annotate(abs_source=Value(source))
+            .values_list("content_type__app_label", "codename", "abs_source")
+            .order_by()
+            for source, qs in querysets.items()
+        ]
+        loaded: dict[str, set[str]] = {source: set() for source in sources}
+        for app_label, codename, source in tagged[0].union(*tagged[1:], all=True).order_by():
+            loaded[source].add(f"{app_label}.{codename}")
+        return loaded
+
+
+class AllowAllUsersModelBackend(ModelBackend, django_backends.AllowAllUsersModelBackend):
+    """``ModelBackend`` that also lets inactive users log in."""
+
+
+_overridden: dict[tuple[type, str], bool] = {}
+
+
+def _is_overridden(cls: type, name: str) -> bool:
+    """Whether ``name`` on ``cls`` is anything but this module's or Django's own definition.
+
+    Derived methods count as overrides: they stand for a subclass's other side.
+    Memoized per class: resolution is fixed once a class is created.
+    """
+    key = (cls, name)
+    if key not in _overridden:
+        found = lookup(cls, name)
+        own = found is None or found[0].__module__ == __name__
+        django = found is not None and (
+            found[0].__module__ == django_backends.__name__
+            and getattr(found[1], "__module__", None) == django_backends.__name__
+        )
+        _overridden[key] = not (own or django)
+    return _overridden[key]
+
+
+def _cache(user_obj: _AnyUser, source: str) -> set[str]:
+    """Django's per-user cache for ``source``: "user", "group", or "all" (``_perm_cache``)."""
+    cached: set[str] = getattr(
+        user_obj, "_perm_cache" if source == "all" else f"_{source}_perm_cache"
+    )
+    return cached
+
+
+def _seal(password: object) -> Secret | None:
+    return None if password is None else Secret.seal(password)
+
+
+def _combinable(queryset: QuerySet[Permission]) -> bool:
+    query = queryset.query
+    return not (query.is_sliced or query.combinator or query.distinct_fields)
+
+
+def _as_strings(queryset: QuerySet[Permission]) -> set[str]:
+    rows = queryset.values_list("content_type__app_label", "codename").order_by()
+    return {f"{app_label}.{codename}" for app_label, codename in rows}
+
+
+def _save_password(user: AbstractBaseUser) -> None:
+    user.save(update_fields=["password"])
