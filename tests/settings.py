@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 SECRET_KEY = "auth-backend-sdk-tests-not-a-secret"
 DEBUG = False
@@ -44,7 +45,17 @@ if os.environ.get("ABS_TEST_DATABASE") == "postgresql":
         }
     }
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    # A file, not ":memory:": concurrency tests need several real connections.
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.path.join(tempfile.gettempdir(), "abs-tests.sqlite3"),
+            "OPTIONS": {"timeout": 60},
+            "TEST": {
+                "NAME": os.path.join(tempfile.gettempdir(), f"abs-test-{os.getpid()}.sqlite3")
+            },
+        }
+    }
 
 ROOT_URLCONF = "tests.urls"
 GUARDIAN_RAISE_403 = False

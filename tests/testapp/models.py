@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 
 
@@ -23,3 +26,20 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EmailUserManager(BaseUserManager["EmailUser"]):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> EmailUser:
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class EmailUser(AbstractBaseUser):
+    """A custom user model: logs in by e-mail, and has no ``is_active`` field."""
+
+    email = models.EmailField(unique=True)
+
+    USERNAME_FIELD = "email"
+    objects: ClassVar[EmailUserManager] = EmailUserManager()

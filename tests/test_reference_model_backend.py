@@ -1,0 +1,340 @@
+"""``reference_backends.ModelBackend``: Django's behaviour in both modes, fewer hops, no stalls.
+
+Django's own ``ModelBackend`` (its sync side, which is correct) is the oracle
+wherever behaviour is compared.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.contrib.auth import backends as django_backends
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
+from django.core.exceptions import SynchronousOnlyOperation
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+import reference_backends
+from auth_backend_sdk import describe
+from auth_backend_sdk.hops import count_hops
+from reference_backends import AllowAllUsersModelBackend, ModelBackend
+from tests import hashers
+from tests.testapp.models import EmailUser, Lockout
+
+from .conftest import ASYNC, SYNC, Mode
+
+
+def test_drop_in_classes_subclass_djangos_and_have_no_hazards() -> None:
+    pairs = [
+        (reference_backends.ModelBackend, django_backends.ModelBackend),
+        (reference_backends.AllowAllUsersModelBackend, django_backends.AllowAllUsersModelBackend),
+        (reference_backends.RemoteUserBackend, django_backends.RemoteUserBackend),
+        (
+            reference_backends.AllowAllUsersRemoteUserBackend,
+            django_backends.AllowAllUsersRemoteUserBackend,
+        ),
+    ]
+    for ours, django in pairs:
+        assert issubclass(ours, django)
+        described = describe(ours)
+        assert described.is_dual_mode
+        assert described.hazards == ()
+        for name in ("authenticate", "get_user", "get_all_permissions", "has_perm"):
+            assert described.pair(name).async_.defined_in.__module__.startswith(  # type: ignore[union-attr]
+                "reference_backends"
+            )
+
+
+# Authentication
+
+
+def test_authenticate_like_django(mode: Mode, alice: User) -> None:
+    backend = ModelBackend()
+    assert (
+        mode.call(backend, "authenticate", None, username="alice", password="alice-password")
+        == alice
+    )
+    assert mode.call(backend, "authenticate", None, username="alice", password="wrong") is None
+    assert mode.call(backend, "authenticate", None, username="nobody", password="x") is None
+    assert mode.call(backend, "authenticate", None, username="alice") is None
+    assert mode.call(backend, "authenticate", None, password="alice-password") is None
+
+
+def test_inactive_users_are_refused_unless_all_users_are_allowed(mode: Mode, alice: User) -> None:
+    alice.is_active = False
+    alice.save()
+    credentials = {"username": "alice", "password": "alice-password"}
+    assert mode.call(ModelBackend(), "authenticate", None, **credentials) is None
+    allowed = mode.call(AllowAllUsersModelBackend(), "authenticate", None, **credentials)
+    assert allowed == alice
+
+
+@override_settings(AUTH_USER_MODEL="testapp.EmailUser")
+def test_username_field_through_kwargs_and_users_without_is_active(mode: Mode, db: None) -> None:
+    user = EmailUser.objects.create_user("erin@example.com", "erin-password")
+    backend = ModelBackend()
+    found = mode.call(
+        backend, "authenticate", None, email="erin@example.com", password="erin-password"
+    )
+    assert found == user
+    assert mode.call(backend, "get_user", user.pk) == user
+
+
+def test_unknown_users_still_cost_one_hash(mode: Mode, db: None) -> None:
+    """Ticket #20760: the time taken must not reveal whether the account exists."""
+    with override_settings(PASSWORD_HASHERS=["tests.hashers.ThreadRecordingMD5PasswordHasher"]):
+        hashers.hashing_threads.clear()
+        assert (
+            mode.call(ModelBackend(), "authenticate", None, username="nobody", password="x") is None
+        )
+        assert hashers.hashing_threads, "the default hasher must run for an unknown user"
+
+
+def test_hashing_never_runs_on_the_event_loop_thread(alice: User) -> None:
+    with override_settings(PASSWORD_HASHERS=["tests.hashers.ThreadRecordingMD5PasswordHasher"]):
+        alice.set_password("alice-password")
+        alice.save()
+        hashers.hashing_threads.clear()
+        loop_threads: list[str] = []
+
+        async def login() -> Any:
+            loop_threads.append(threading.current_thread().name)
+            return await ModelBackend().aauthenticate(
+                None, username="alice", password="alice-password"
+            )
+
+        assert async_to_sync(login)() == alice
+    assert hashers.hashing_threads
+    assert all(name.startswith("auth-hashing") for name in hashers.hashing_threads)
+    assert not set(hashers.hashing_threads) & set(loop_threads)
+
+
+UPGRADE_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+]
+
+
+@override_settings(PASSWORD_HASHERS=UPGRADE_HASHERS)
+def test_a_successful_login_upgrades_an_outdated_hash_saving_only_the_password(
+    mode: Mode, db: None
+) -> None:
+    user = User.objects.create(username="olga", first_name="Olga")
+    user.password = "md5$salt$" + "0" * 32  # replaced below by a real MD5 hash
+    from django.contrib.auth.hashers import make_password
+
+    user.password = make_password("olga-password", hasher="md5")
+    user.save()
+    User.objects.filter(pk=user.pk).update(first_name="Changed elsewhere")
+
+    backend = ModelBackend()
+    assert mode.call(backend, "authenticate", None, username="olga", password="wrong") is None
+    assert User.objects.get(pk=user.pk).password.startswith("md5$")
+
+    with CaptureQueriesContext(connection) as queries:
+        logged_in = mode.call(
+            backend, "authenticate", None, username="olga", password="olga-password"
+        )
+    assert logged_in == user
+    stored = User.objects.get(pk=user.pk)
+    assert stored.password.startswith("pbkdf2_sha256$")
+    assert stored.check_password("olga-password")
+    assert stored.first_name == "Changed elsewhere", "only the password column may be saved"
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    assert "first_name" not in updates[0]
+
+
+# get_user
+
+
+def test_get_user_like_django(mode: Mode, alice: User, bob: User) -> None:
+    bob.is_active = False
+    bob.save()
+    assert mode.call(ModelBackend(), "get_user", alice.pk) == alice
+    assert mode.call(ModelBackend(), "get_user", 987654) is None
+    assert mode.call(ModelBackend(), "get_user", bob.pk) is None
+    assert mode.call(AllowAllUsersModelBackend(), "get_user", bob.pk) == bob
+
+
+# Permissions
+
+
+@pytest.fixture
+def permission_world(db: None) -> list[Any]:
+    def perm(codename: str) -> Permission:
+        return Permission.objects.get(codename=codename)
+
+    plain = User.objects.create_user("plain", password="x")
+    direct = User.objects.create_user("direct", password="x")
+    direct.user_permissions.add(perm("add_article"), perm("view_lockout"))
+    grouped = User.objects.create_user("grouped", password="x")
+    editors = Group.objects.create(name="editors")
+    editors.permissions.add(perm("change_article"), perm("view_lockout"))
+    grouped.groups.add(editors)
+    grouped.user_permissions.add(perm("add_user"))
+    inactive = User.objects.create_user("inactive", password="x", is_active=False)
+    inactive.user_permissions.add(perm("add_article"))
+    root = User.objects.create_superuser("root", password="x")
+    return [plain, direct, grouped, inactive, root, AnonymousUser()]
+
+
+def fresh(user: Any) -> Any:
+    return user if user.is_anonymous else User.objects.get(pk=user.pk)
+
+
+PERMISSION_METHODS = ["get_user_permissions", "get_group_permissions", "get_all_permissions"]
+
+
+@pytest.mark.parametrize("method", PERMISSION_METHODS)
+def test_permission_sets_match_djangos(
+    mode: Mode, method: str, permission_world: list[Any]
+) -> None:
+    lockout = Lockout.objects.create(username="x")
+    for user in permission_world:
+        expected = getattr(django_backends.ModelBackend(), method)(fresh(user))
+        assert mode.call(ModelBackend(), method, fresh(user)) == expected
+        assert mode.call(ModelBackend(), method, fresh(user), lockout) == set()
+    root = permission_world[4]
+    assert len(mode.call(ModelBackend(), method, fresh(root))) == Permission.objects.count()
+
+
+def test_has_perm_and_module_perms_match_djangos(mode: Mode, permission_world: list[Any]) -> None:
+    perms = [
+        "testapp.add_article",
+        "testapp.change_article",
+        "auth.add_user",
+        "testapp.view_lockout",
+    ]
+    for user in permission_world:
+        for perm in perms:
+            expected = django_backends.ModelBackend().has_perm(fresh(user), perm)
+            assert mode.call(ModelBackend(), "has_perm", fresh(user), perm) == expected
+        for app_label in ("testapp", "auth", "sessions"):
+            expected = django_backends.ModelBackend().has_module_perms(fresh(user), app_label)
+            assert mode.call(ModelBackend(), "has_module_perms", fresh(user), app_label) == expected
+
+
+@pytest.mark.parametrize(
+    ("fill", "read"), [(ASYNC, SYNC), (SYNC, ASYNC)], ids=["async-fills", "sync-fills"]
+)
+def test_caches_are_shared_between_modes(
+    fill: Mode, read: Mode, permission_world: list[Any]
+) -> None:
+    grouped = fresh(permission_world[2])
+    filled = fill.call(ModelBackend(), "get_all_permissions", grouped)
+    assert {"testapp.change_article", "auth.add_user"} <= filled
+    assert grouped._user_perm_cache == {"auth.add_user"}
+    with CaptureQueriesContext(connection) as queries:
+        assert read.call(ModelBackend(), "get_all_permissions", grouped) is filled
+        assert (
+            read.call(ModelBackend(), "get_group_permissions", grouped) == grouped._group_perm_cache
+        )
+        assert read.call(ModelBackend(), "has_perm", grouped, "auth.add_user") is True
+    assert queries.captured_queries == []
+
+
+def test_with_perm_is_djangos(permission_world: list[Any]) -> None:
+    assert {u.username for u in ModelBackend().with_perm("testapp.add_article")} == {
+        "direct",
+        "root",
+    }
+    with pytest.raises(ValueError, match="app_label.permission_codename"):
+        ModelBackend().with_perm("nodot")
+    with pytest.raises(TypeError, match="string or a permission instance"):
+        ModelBackend().with_perm(42)  # type: ignore[arg-type]
+
+
+# Thread hops (counts, not times)
+
+
+def hops_of(call: Any) -> int:
+    async def counted() -> int:
+        with count_hops() as hops:
+            await call()
+        return hops.count
+
+    return async_to_sync(counted)()
+
+
+def test_hop_budgets(permission_world: list[Any], alice: User) -> None:
+    backend = ModelBackend()
+    assert (
+        hops_of(lambda: backend.aauthenticate(None, username="alice", password="alice-password"))
+        <= 2
+    )
+    assert hops_of(lambda: backend.aauthenticate(None, username="nobody", password="x")) <= 2
+    assert hops_of(lambda: backend.aget_user(alice.pk)) <= 1
+    for method in ("aget_all_permissions", "aget_user_permissions", "aget_group_permissions"):
+        grouped = fresh(permission_world[2])
+        assert hops_of(lambda: getattr(backend, method)(grouped)) <= 1, method
+        assert hops_of(lambda: getattr(backend, method)(grouped)) == 0, method
+    grouped = fresh(permission_world[2])
+    assert hops_of(lambda: backend.ahas_perm(grouped, "auth.add_user")) <= 1
+    assert hops_of(lambda: backend.ahas_perm(grouped, "auth.add_user")) == 0
+    grouped = fresh(permission_world[2])
+    assert hops_of(lambda: backend.ahas_module_perms(grouped, "auth")) <= 1
+    assert hops_of(lambda: backend.ahas_module_perms(grouped, "auth")) == 0
+
+
+# Subclasses
+
+
+class NoAddingBackend(ModelBackend):
+    def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return {p for p in super().get_user_permissions(user_obj, obj) if ".add_" not in p}
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        return perm != "testapp.view_lockout" and super().has_perm(user_obj, perm, obj)
+
+
+class LockoutAwareBackend(ModelBackend):
+    """Overrides hooks that query the database."""
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        return (
+            bool(super().user_can_authenticate(user))
+            and not Lockout.objects.filter(username=user.get_username()).exists()
+        )
+
+    def _get_group_permissions(self, user_obj: Any) -> Any:
+        if Lockout.objects.filter(username=user_obj.get_username()).exists():
+            return Permission.objects.none()
+        return super()._get_group_permissions(user_obj)
+
+
+def test_sync_overrides_are_honoured_in_async(mode: Mode, permission_world: list[Any]) -> None:
+    direct, grouped = (fresh(u) for u in permission_world[1:3])
+    backend = NoAddingBackend()
+    assert mode.call(backend, "get_all_permissions", direct) == {"testapp.view_lockout"}
+    assert mode.call(backend, "has_perm", fresh(grouped), "testapp.view_lockout") is False
+    assert mode.call(backend, "has_perm", fresh(grouped), "testapp.change_article") is True
+
+
+def test_hooks_that_query_the_database_work_in_async(
+    mode: Mode, permission_world: list[Any]
+) -> None:
+    grouped = permission_world[2]
+    backend = LockoutAwareBackend()
+    assert mode.call(backend, "authenticate", None, username="grouped", password="x") == grouped
+    assert mode.call(backend, "get_user", grouped.pk) == grouped
+    assert "testapp.change_article" in mode.call(backend, "get_all_permissions", fresh(grouped))
+    Lockout.objects.create(username="grouped")
+    assert mode.call(backend, "authenticate", None, username="grouped", password="x") is None
+    assert mode.call(backend, "get_user", grouped.pk) is None
+    assert mode.call(backend, "get_all_permissions", fresh(grouped)) == {"auth.add_user"}
+
+
+def test_djangos_own_async_side_fails_on_the_same_hook(permission_world: list[Any]) -> None:
+    """Why the hooks run in the ORM's thread: Django 6.1 calls them on the loop."""
+
+    class DjangoLockoutAware(django_backends.ModelBackend):
+        def user_can_authenticate(self, user: Any) -> bool:
+            return not Lockout.objects.filter(username=user.get_username()).exists()
+
+    with pytest.raises(SynchronousOnlyOperation):
+        async_to_sync(DjangoLockoutAware().aget_user)(permission_world[2].pk)
