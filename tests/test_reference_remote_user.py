@@ -1,0 +1,142 @@
+"""``reference_backends.RemoteUserBackend``: Django's behaviour in both modes, and its middlewares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.contrib.auth.models import User
+from django.http import HttpRequest
+from django.test import AsyncClient, Client, override_settings
+
+from auth_backend_sdk.hops import count_hops
+from reference_backends import AllowAllUsersRemoteUserBackend, RemoteUserBackend
+from tests.testapp.models import Lockout
+
+from .conftest import Mode
+
+calls: list[tuple[str, bool]] = []
+
+
+class ConfiguringBackend(RemoteUserBackend):
+    """Sync hooks that query the database."""
+
+    def clean_username(self, username: str) -> str:
+        name = username.partition("@")[0]
+        existing = User.objects.filter(username__iexact=name).values_list("username", flat=True)
+        return existing.first() or name.lower()
+
+    def configure_user(self, request: HttpRequest | None, user: Any, created: bool = True) -> Any:
+        calls.append((user.username, created))
+        if created:
+            user.first_name = "Configured"
+            user.save(update_fields=["first_name"])
+        return user
+
+
+class AsyncConfiguringBackend(RemoteUserBackend):
+    """Only the async side of configure_user: the sync side is derived."""
+
+    async def aconfigure_user(
+        self, request: HttpRequest | None, user: Any, created: bool = True
+    ) -> Any:
+        calls.append((user.username, created))
+        if created:
+            user.first_name = "Async"
+            await user.asave(update_fields=["first_name"])
+        return user
+
+
+class ExistingOnlyBackend(RemoteUserBackend):
+    create_unknown_user = False
+
+
+def test_unknown_users_are_created_and_configured(mode: Mode, db: None) -> None:
+    calls.clear()
+    backend = ConfiguringBackend()
+    user = mode.call(backend, "authenticate", None, "Dana@CORP.EXAMPLE")
+    assert (user.username, user.first_name) == ("dana", "Configured")
+    again = mode.call(backend, "authenticate", None, "DANA@corp.example")
+    assert again == user
+    assert calls == [("dana", True), ("dana", False)]
+    assert User.objects.filter(username="dana").count() == 1
+
+
+def test_an_async_only_configure_user_is_called_in_both_modes(mode: Mode, db: None) -> None:
+    calls.clear()
+    user = mode.call(AsyncConfiguringBackend(), "authenticate", None, "erin")
+    assert User.objects.get(pk=user.pk).first_name == "Async"
+    assert calls == [("erin", True)]
+
+
+def test_existing_users_only(mode: Mode, alice: User) -> None:
+    backend = ExistingOnlyBackend()
+    assert mode.call(backend, "authenticate", None, "alice") == alice
+    assert mode.call(backend, "authenticate", None, "stranger") is None
+    assert not User.objects.filter(username="stranger").exists()
+
+
+def test_inactive_and_empty(mode: Mode, alice: User) -> None:
+    alice.is_active = False
+    alice.save()
+    assert mode.call(RemoteUserBackend(), "authenticate", None, "alice") is None
+    assert mode.call(AllowAllUsersRemoteUserBackend(), "authenticate", None, "alice") == alice
+    assert mode.call(RemoteUserBackend(), "authenticate", None, "") is None
+
+
+def test_one_hop_when_configure_user_is_djangos(alice: User) -> None:
+    async def hops() -> int:
+        with count_hops() as counted:
+            await RemoteUserBackend().aauthenticate(None, "alice")
+        return counted.count
+
+    assert async_to_sync(hops)() == 1
+
+
+MIDDLEWARES = {
+    "remote": "django.contrib.auth.middleware.RemoteUserMiddleware",
+    "persistent": "django.contrib.auth.middleware.PersistentRemoteUserMiddleware",
+}
+
+
+def middleware_settings(kind: str) -> override_settings:
+    return override_settings(
+        AUTHENTICATION_BACKENDS=["reference_backends.RemoteUserBackend"],
+        MIDDLEWARE=[
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            MIDDLEWARES[kind],
+        ],
+    )
+
+
+@pytest.mark.parametrize("kind", sorted(MIDDLEWARES))
+def test_middleware_under_wsgi(kind: str, db: None) -> None:
+    client = Client()
+    with middleware_settings(kind):
+        # Under WSGI the server passes REMOTE_USER in the environ.
+        assert client.get("/whoami/", REMOTE_USER="frank").content == b"frank"
+        without_header = client.get("/whoami/").content
+        Lockout.objects.create(username="not used")
+    assert without_header == (b"frank" if kind == "persistent" else b"anonymous")
+    assert User.objects.filter(username="frank").exists()
+
+
+@pytest.mark.parametrize("kind", sorted(MIDDLEWARES))
+@pytest.mark.django_db(transaction=True)
+async def test_middleware_under_asgi(kind: str) -> None:
+    client = AsyncClient()
+    with middleware_settings(kind):
+        # Under ASGI Django reads it from a Remote-User header. A sync view first:
+        # on Django 5.2 an async view's request.auser() still answers from the
+        # cache it filled before the middleware logged the user in.
+        first = await client.get("/whoami/", headers={"Remote-User": "gina"})
+        # Then the session: request.auser() goes through aget_user().
+        second = await client.get("/awhoami/", headers={"Remote-User": "gina"})
+        without_header = await client.get("/whoami/")
+        afterwards = await client.get("/awhoami/")
+    assert (first.content, second.content) == (b"gina", b"gina")
+    expected = b"gina" if kind == "persistent" else b"anonymous"
+    assert (without_header.content, afterwards.content) == (expected, expected)
+    assert await User.objects.filter(username="gina").aexists()
