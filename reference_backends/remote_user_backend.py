@@ -68,6 +68,11 @@ class RemoteUserBackend(ModelBackend, django_backends.RemoteUserBackend):
     def _find_or_create(self, remote_user: str) -> tuple[AbstractBaseUser | None, bool]:
         user_model = get_user_model()
         username = self.clean_username(remote_user)
+        max_length = getattr(
+            user_model._meta.get_field(user_model.USERNAME_FIELD), "max_length", None
+        )
+        if max_length is not None and len(username) > max_length:
+            return None, False  # no such user can exist, nor be created
         # get_or_create copes with concurrent creation of the same user.
         if self.create_unknown_user:
             manager: Any = user_model._default_manager

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from django.contrib.auth.models import User
+from django.db import connections
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,15 @@ def alice(db: None) -> User:
 @pytest.fixture
 def bob(db: None) -> User:
     return User.objects.create_user("bob", "bob@example.com", "bob-password")
+
+
+@pytest.fixture
+async def thread_connections_closed() -> Any:
+    """Close the connection async ORM calls opened in asgiref's shared sync thread.
+
+    Outside a request (no ThreadSensitiveContext), thread-sensitive calls run
+    in one process-wide thread; its connection would outlive the test and keep
+    PostgreSQL from dropping the test database.
+    """
+    yield
+    await sync_to_async(connections.close_all)()

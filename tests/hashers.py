@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from django.contrib.auth.hashers import MD5PasswordHasher, PBKDF2PasswordHasher
 
@@ -27,6 +26,3 @@ class SlowPBKDF2PasswordHasher(PBKDF2PasswordHasher):
 
     algorithm = "slow_pbkdf2_sha256"
     iterations = 2_000_000
-
-    def safe_summary(self, encoded: str) -> dict[str, Any]:
-        return super().safe_summary(encoded)

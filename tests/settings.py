@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import Any
 
 SECRET_KEY = "auth-backend-sdk-tests-not-a-secret"
 DEBUG = False
@@ -34,6 +35,7 @@ AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 # Fast hashing keeps the suite quick; the default PBKDF2 hasher is measured in bench/.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+DATABASES: dict[str, dict[str, Any]]
 if os.environ.get("ABS_TEST_DATABASE") == "postgresql":
     DATABASES = {
         "default": {

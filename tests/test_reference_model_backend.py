@@ -45,9 +45,9 @@ def test_drop_in_classes_subclass_djangos_and_have_no_hazards() -> None:
         assert described.is_dual_mode
         assert described.hazards == ()
         for name in ("authenticate", "get_user", "get_all_permissions", "has_perm"):
-            assert described.pair(name).async_.defined_in.__module__.startswith(  # type: ignore[union-attr]
-                "reference_backends"
-            )
+            owner = described.pair(name).async_.defined_in
+            assert owner is not None
+            assert owner.__module__.startswith("reference_backends")
 
 
 # Authentication
@@ -305,7 +305,7 @@ class LockoutAwareBackend(ModelBackend):
     def _get_group_permissions(self, user_obj: Any) -> Any:
         if Lockout.objects.filter(username=user_obj.get_username()).exists():
             return Permission.objects.none()
-        return super()._get_group_permissions(user_obj)
+        return super()._get_group_permissions(user_obj)  # type: ignore[misc]
 
 
 def test_sync_overrides_are_honoured_in_async(mode: Mode, permission_world: list[Any]) -> None:
