@@ -106,3 +106,13 @@ def coverage(session: nox.Session) -> None:
     session.install("coverage[toml]>=7.5")
     session.run("coverage", "combine")
     session.run("coverage", "report")
+
+
+@nox.session(name="bench")
+@nox.parametrize(("python", "django"), MATRIX)
+def bench(session: nox.Session, django: str) -> None:
+    """Not part of `make test`: `make bench` runs it on a quiet machine."""
+    session.install("-e", ".", django_spec(django), "psycopg[binary]>=3.2")
+    session.run("python", "-m", "bench.derived_overhead", *session.posargs)
+    with throwaway_cluster() as pg_env:
+        session.run("python", "-m", "bench.logins", env=pg_env)
