@@ -37,6 +37,7 @@ from auth_backend_sdk.pairs import DJANGO_HOOK_PAIRS, PERMISSION_PAIRS
 
 from ._credentials import Secret, usable_text, verify_password_for
 from ._flow import Flow, InHashingPool, InOrmThread, Twin, run_async, run_sync
+from ._permission_sql import load_permissions
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -231,6 +232,10 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         if cast(Any, user_obj).is_superuser:
             everything = _as_strings(Permission.objects.all())
             return {source: set(everything) for source in sources}
+        if not self._overrides("_get_user_permissions", "_get_group_permissions"):
+            loaded = load_permissions(user_obj, sources)
+            if loaded is not None:
+                return loaded
         querysets = {
             source: getattr(self, f"_get_{source}_permissions")(user_obj) for source in sources
         }
