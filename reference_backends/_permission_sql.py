@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, router
+from django.db.models import ManyToManyField, Model
 
 __all__ = ["load_permissions"]
 
@@ -26,7 +27,7 @@ def load_permissions(user_obj: Any, sources: tuple[str, ...]) -> dict[str, set[s
     """``{"user": {...}, "group": {...}}`` for ``sources``; None if the user model has no M2Ms."""
     user_model = get_user_model()
     alias = router.db_for_read(Permission)
-    statements = _statements(user_model, connections[alias].vendor)
+    statements = _statements(user_model, alias)
     if statements is None:
         return None
     sql = " UNION ALL ".join(statements[source] for source in sources)
@@ -39,14 +40,19 @@ def load_permissions(user_obj: Any, sources: tuple[str, ...]) -> dict[str, set[s
 
 
 @functools.cache
-def _statements(user_model: type, vendor: str) -> dict[str, str] | None:
+def _statements(user_model: type[Model], alias: str) -> dict[str, str] | None:
     try:
         user_permissions = user_model._meta.get_field("user_permissions")
         groups = user_model._meta.get_field("groups")
     except FieldDoesNotExist:
         return None
     group_permissions = Group._meta.get_field("permissions")
-    quote = connections[router.db_for_read(Permission)].ops.quote_name
+    if not all(isinstance(f, ManyToManyField) for f in (user_permissions, groups)):
+        return None
+    assert isinstance(user_permissions, ManyToManyField)
+    assert isinstance(groups, ManyToManyField)
+    assert isinstance(group_permissions, ManyToManyField)
+    quote = connections[alias].ops.quote_name
     permission = quote(Permission._meta.db_table)
     content_type = quote(ContentType._meta.db_table)
     select = (
@@ -55,19 +61,19 @@ def _statements(user_model: type, vendor: str) -> dict[str, str] | None:
         f"ON p.{quote('content_type_id')} = ct.{quote('id')} "
     )
     up = (
-        quote(user_permissions.m2m_db_table()),  # type: ignore[union-attr]
-        quote(user_permissions.m2m_column_name()),  # type: ignore[union-attr]
-        quote(user_permissions.m2m_reverse_name()),  # type: ignore[union-attr]
+        quote(user_permissions.m2m_db_table()),
+        quote(user_permissions.m2m_column_name()),
+        quote(user_permissions.m2m_reverse_name()),
     )
     ug = (
-        quote(groups.m2m_db_table()),  # type: ignore[union-attr]
-        quote(groups.m2m_column_name()),  # type: ignore[union-attr]
-        quote(groups.m2m_reverse_name()),  # type: ignore[union-attr]
+        quote(groups.m2m_db_table()),
+        quote(groups.m2m_column_name()),
+        quote(groups.m2m_reverse_name()),
     )
     gp = (
-        quote(group_permissions.m2m_db_table()),  # type: ignore[union-attr]
-        quote(group_permissions.m2m_column_name()),  # type: ignore[union-attr]
-        quote(group_permissions.m2m_reverse_name()),  # type: ignore[union-attr]
+        quote(group_permissions.m2m_db_table()),
+        quote(group_permissions.m2m_column_name()),
+        quote(group_permissions.m2m_reverse_name()),
     )
     return {
         "user": (select % "'user'")

@@ -233,9 +233,9 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
             everything = _as_strings(Permission.objects.all())
             return {source: set(everything) for source in sources}
         if not self._overrides("_get_user_permissions", "_get_group_permissions"):
-            loaded = load_permissions(user_obj, sources)
-            if loaded is not None:
-                return loaded
+            prepared = load_permissions(user_obj, sources)
+            if prepared is not None:
+                return prepared
         querysets = {
             source: getattr(self, f"_get_{source}_permissions")(user_obj) for source in sources
         }

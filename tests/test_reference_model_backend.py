@@ -339,3 +339,29 @@ def test_djangos_own_async_side_fails_on_the_same_hook(permission_world: list[An
 
     with pytest.raises(SynchronousOnlyOperation):
         async_to_sync(DjangoLockoutAware().aget_user)(permission_world[2].pk)
+
+
+class NoDeletingBackend(ModelBackend):
+    """Overrides Django's private hook, as some projects do."""
+
+    def _get_permissions(self, user_obj: Any, obj: Any, from_name: str) -> set[str]:
+        granted = super()._get_permissions(user_obj, obj, from_name)  # type: ignore[misc]
+        return {perm for perm in granted if ".view_" not in perm}
+
+
+class ReadOnlyAllPermissions(ModelBackend):
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return {p for p in super().get_all_permissions(user_obj, obj) if ".view_" in p}
+
+
+@pytest.mark.parametrize("backend_class", [NoDeletingBackend, ReadOnlyAllPermissions])
+def test_overrides_reached_through_self_are_honoured(
+    mode: Mode, backend_class: type, permission_world: list[Any]
+) -> None:
+    direct = fresh(permission_world[1])  # testapp.add_article, testapp.view_lockout
+    expected = backend_class().get_all_permissions(fresh(direct))
+    assert mode.call(backend_class(), "get_all_permissions", fresh(direct)) == expected
+    has_view = "testapp.view_lockout" in expected
+    assert mode.call(backend_class(), "has_perm", fresh(direct), "testapp.view_lockout") is has_view
+    assert mode.call(backend_class(), "has_module_perms", fresh(direct), "testapp") is True
+    assert expected in ({"testapp.add_article"}, {"testapp.view_lockout"})
