@@ -136,6 +136,8 @@ def main() -> None:
 
     import reference_backends
 
+    User.objects.filter(username__in=["bench", "staff"]).delete()  # a rerun on the same server
+    Group.objects.filter(name="editors").delete()
     User.objects.create_user("bench", password=PASSWORD)
     staff = User.objects.create_user("staff", password=PASSWORD)
     group = Group.objects.create(name="editors")
