@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.utils.crypto import get_random_string
 from django.views.decorators.debug import sensitive_variables
 
-__all__ = ["Secret", "usable_text", "verify_password_for"]
+__all__ = [
+    "Secret",
+    "check_with_user_method",
+    "has_own_check_password",
+    "usable_text",
+    "verify_password_for",
+]
 
 
 class Secret:
@@ -57,7 +64,19 @@ def usable_text(value: object) -> str | None:
     return value
 
 
-@sensitive_variables("password", "raw")
+def has_own_check_password(user: AbstractBaseUser) -> bool:
+    """Whether the user model overrides ``check_password()`` (a pepper, another store, ...)."""
+    return type(user).check_password is not AbstractBaseUser.check_password
+
+
+@sensitive_variables("password")
+def check_with_user_method(user: AbstractBaseUser, secret: Secret) -> bool:
+    """The model's own ``check_password()``: it may save, so it runs in the ORM's thread."""
+    password = secret.reveal()
+    return user.check_password(password)
+
+
+@sensitive_variables("password")
 def verify_password_for(user: AbstractBaseUser | None, secret: Secret) -> tuple[bool, bool]:
     """``(is_correct, upgraded)``; CPU-bound, touches no database.
 
@@ -69,11 +88,14 @@ def verify_password_for(user: AbstractBaseUser | None, secret: Secret) -> tuple[
     """
     if user is None or not secret.usable:
         # The default hasher runs either way: timing says nothing (Django #20760).
-        make_password(secret.reveal() if secret.usable else get_random_string(32))
+        # Through set_password(), as Django does, so a model's own hashing counts.
+        password = secret.reveal() if secret.usable else get_random_string(32)
+        get_user_model()().set_password(password)
         return False, False
     password = secret.reveal()
     upgraded = False
 
+    @sensitive_variables("raw")
     def upgrade(raw: Any) -> None:
         nonlocal upgraded
         user.set_password(raw)

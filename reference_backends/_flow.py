@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import os
+import sys
 import threading
 import weakref
 from collections.abc import Callable, Generator
@@ -79,18 +81,34 @@ _orm_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semapho
 )
 
 
+def _usable_cores() -> int:
+    """Cores this process may run on (container CPU sets included), at least 1."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# Set while a thread runs an ORM step: user code inside it (an overridden hook)
+# may call back into async code of these backends through async_to_sync, and
+# must not wait for a slot that its own step is holding.
+_inside_orm_step: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "reference_backends_inside_orm_step", default=False
+)
+
+
 def orm_concurrency() -> int:
     """How many ORM steps of these backends may run at once per event loop.
 
     Each request under ASGI has its own sync thread, and opening its database
     connection and building its queries is Python work that holds the GIL.
     Dozens of such threads at once starve the event loop's thread (32
-    concurrent logins stalled the loop for about 70 ms here); admitting one
+    concurrent logins stalled the loop for about 70 ms here); admitting two
     per core keeps it responsive and, with less contention, is no slower.
     Set ``REFERENCE_BACKENDS_ORM_CONCURRENCY`` to change it.
     """
     configured = getattr(settings, "REFERENCE_BACKENDS_ORM_CONCURRENCY", None)
-    return int(configured) if configured else os.cpu_count() or 2
+    return int(configured) if configured else 2 * _usable_cores()
 
 
 def _orm_slot() -> asyncio.Semaphore:
@@ -113,7 +131,7 @@ def hashing_pool() -> ThreadPoolExecutor:
         with _pool_lock:
             if _pool is None:
                 _pool = ThreadPoolExecutor(
-                    max_workers=os.cpu_count() or 2,
+                    max_workers=_usable_cores(),
                     thread_name_prefix="auth-hashing",
                     initializer=_lower_priority,
                 )
@@ -128,8 +146,19 @@ def _lower_priority() -> None:
     thread each time it wakes; at a higher nice value it is scheduled at once.
     Linux applies ``setpriority`` to the calling thread; elsewhere this is a no-op.
     """
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _HASHING_NICENESS)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _HASHING_NICENESS)
+
+
+def _forget_after_fork() -> None:
+    """A forked child (gunicorn --preload, Celery prefork) has none of the parent's threads."""
+    global _pool
+    _pool = None
+    _orm_slots.clear()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def run_sync(flow: Flow[_T]) -> _T:
@@ -150,14 +179,25 @@ def run_sync(flow: Flow[_T]) -> _T:
         flow.close()
 
 
+async def _run_orm_step(effect: InOrmThread) -> Any:
+    step = sync_to_async(effect.fn, thread_sensitive=True)
+    if _inside_orm_step.get():
+        return await step(*effect.args)
+    async with _orm_slot():
+        token = _inside_orm_step.set(True)  # copied into the step's thread
+        try:
+            return await step(*effect.args)
+        finally:
+            _inside_orm_step.reset(token)
+
+
 async def run_async(flow: Flow[_T]) -> _T:
     """Run ``flow`` from async code: one thread hop per ORM or hashing effect."""
     try:
         effect = next(flow)
         while True:
             if isinstance(effect, InOrmThread):
-                async with _orm_slot():
-                    result = await sync_to_async(effect.fn, thread_sensitive=True)(*effect.args)
+                result = await _run_orm_step(effect)
             elif isinstance(effect, InHashingPool):
                 result = await sync_to_async(
                     effect.fn, thread_sensitive=False, executor=hashing_pool()

@@ -26,14 +26,21 @@ __all__ = ["load_permissions"]
 def load_permissions(user_obj: Any, sources: tuple[str, ...]) -> dict[str, set[str]] | None:
     """``{"user": {...}, "group": {...}}`` for ``sources``; None if the user model has no M2Ms."""
     user_model = get_user_model()
+    # Where Django's own queries would go: the user's related managers route
+    # with the user as a hint, the group query does not. Differing aliases
+    # (a multi-database setup) are left to the ORM.
     alias = router.db_for_read(Permission)
+    if router.db_for_read(type(user_obj), instance=user_obj) != alias:
+        return None
     statements = _statements(user_model, alias)
     if statements is None:
         return None
     sql = " UNION ALL ".join(statements[source] for source in sources)
+    pk_field: Any = user_model._meta.pk
+    user_id = pk_field.get_db_prep_value(user_obj.pk, connections[alias])
     loaded: dict[str, set[str]] = {source: set() for source in sources}
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [user_obj.pk] * len(sources))
+        cursor.execute(sql, [user_id] * len(sources))
         for app_label, codename, source in cursor.fetchall():
             loaded[source].add(f"{app_label}.{codename}")
     return loaded

@@ -35,7 +35,13 @@ from auth_backend_sdk import DualModeMixin
 from auth_backend_sdk.engine import lookup
 from auth_backend_sdk.pairs import DJANGO_HOOK_PAIRS, PERMISSION_PAIRS
 
-from ._credentials import Secret, usable_text, verify_password_for
+from ._credentials import (
+    Secret,
+    check_with_user_method,
+    has_own_check_password,
+    usable_text,
+    verify_password_for,
+)
 from ._flow import Flow, InHashingPool, InOrmThread, Twin, run_async, run_sync
 from ._permission_sql import load_permissions
 
@@ -134,7 +140,11 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         if cleaned is None:
             return None
         user = yield InOrmThread(self._user_by_natural_key, (cleaned,))
-        is_correct, upgraded = yield InHashingPool(verify_password_for, (user, password))
+        if user is not None and password.usable and has_own_check_password(user):
+            is_correct = yield InOrmThread(check_with_user_method, (user, password))
+            upgraded = False  # the model's own method saved whatever it saves
+        else:
+            is_correct, upgraded = yield InHashingPool(verify_password_for, (user, password))
         if upgraded:
             yield InOrmThread(_save_password, (user,))
         if not is_correct:
@@ -174,22 +184,21 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
     def _has_perm(self, user_obj: _AnyUser, perm: str, obj: Model | None) -> Flow[bool]:
         if not user_obj.is_active:
             return False
-        granted = yield from self._call_all_permissions(user_obj, obj)
+        granted = yield from self._call_all_permissions(user_obj, {"obj": obj})
         return perm in granted
 
     def _has_module_perms(self, user_obj: _AnyUser, app_label: str) -> Flow[bool]:
         if not user_obj.is_active:
             return False
-        granted = yield from self._call_all_permissions(user_obj, None)
+        granted = yield from self._call_all_permissions(user_obj, {})
         return any(perm[: perm.index(".")] == app_label for perm in granted)
 
-    def _call_all_permissions(self, user_obj: _AnyUser, obj: Model | None) -> Flow[set[str]]:
+    def _call_all_permissions(self, user_obj: _AnyUser, kwargs: dict[str, Any]) -> Flow[set[str]]:
+        """``self.get_all_permissions(user_obj, **kwargs)``, as Django's callers pass it."""
         if self._overrides("get_all_permissions"):
-            granted: set[str] = yield Twin(
-                self, _PAIRS["get_all_permissions"], (user_obj,), {"obj": obj}
-            )
+            granted: set[str] = yield Twin(self, _PAIRS["get_all_permissions"], (user_obj,), kwargs)
             return granted
-        return (yield from self._all_permissions(user_obj, obj))
+        return (yield from self._all_permissions(user_obj, kwargs.get("obj")))
 
     def _fill_caches(self, user_obj: _AnyUser, sources: Iterable[str]) -> Flow[None]:
         missing = tuple(s for s in sources if not hasattr(user_obj, f"_{s}_perm_cache"))

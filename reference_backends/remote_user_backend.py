@@ -57,7 +57,10 @@ class RemoteUserBackend(ModelBackend, django_backends.RemoteUserBackend):
         name = usable_text(remote_user)
         if name is None:
             return None
-        user, created = yield InOrmThread(self._find_or_create, (name,))
+        found = yield InOrmThread(self._find_or_create, (name,))
+        if found is None:
+            return None
+        user, created = found
         if self._overrides("configure_user"):
             user = yield Twin(self, _CONFIGURE_USER, (request, user), {"created": created})
         else:
@@ -65,14 +68,15 @@ class RemoteUserBackend(ModelBackend, django_backends.RemoteUserBackend):
         allowed = yield from self._hook("user_can_authenticate", user)
         return user if allowed else None
 
-    def _find_or_create(self, remote_user: str) -> tuple[AbstractBaseUser | None, bool]:
+    def _find_or_create(self, remote_user: str) -> tuple[AbstractBaseUser | None, bool] | None:
+        """``(user or None, created)``; None for a name no user can have."""
         user_model = get_user_model()
         username = self.clean_username(remote_user)
         max_length = getattr(
             user_model._meta.get_field(user_model.USERNAME_FIELD), "max_length", None
         )
         if max_length is not None and len(username) > max_length:
-            return None, False  # no such user can exist, nor be created
+            return None
         # get_or_create copes with concurrent creation of the same user.
         if self.create_unknown_user:
             manager: Any = user_model._default_manager

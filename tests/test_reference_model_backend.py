@@ -365,3 +365,28 @@ def test_overrides_reached_through_self_are_honoured(
     assert mode.call(backend_class(), "has_perm", fresh(direct), "testapp.view_lockout") is has_view
     assert mode.call(backend_class(), "has_module_perms", fresh(direct), "testapp") is True
     assert expected in ({"testapp.add_article"}, {"testapp.view_lockout"})
+
+
+class AsyncPermissionsWithHookBackend(ModelBackend):
+    """An async override, and a hook that calls back into the backend from the ORM's thread."""
+
+    async def aget_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return await super().aget_user_permissions(user_obj, obj)
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        return bool(super().user_can_authenticate(user)) and not self.has_perm(
+            user, "testapp.add_lockout"
+        )
+
+
+@override_settings(REFERENCE_BACKENDS_ORM_CONCURRENCY=1)
+def test_user_code_inside_an_orm_step_may_call_back_without_deadlock(
+    mode: Mode, alice: User
+) -> None:
+    backend = AsyncPermissionsWithHookBackend()
+    assert mode.call(backend, "authenticate", None, username="alice", password="alice-password")
+    alice.user_permissions.add(Permission.objects.get(codename="add_lockout"))
+    assert (
+        mode.call(backend, "authenticate", None, username="alice", password="alice-password")
+        is None
+    )

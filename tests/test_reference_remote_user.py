@@ -138,3 +138,12 @@ async def test_middleware_under_asgi(kind: str, thread_connections_closed: None)
     expected = b"gina" if kind == "persistent" else b"anonymous"
     assert (without_header.content, afterwards.content) == (expected, expected)
     assert await User.objects.filter(username="gina").aexists()
+
+
+def test_a_name_too_long_for_any_user_is_refused_before_configure_user(
+    mode: Mode, db: None
+) -> None:
+    calls.clear()
+    assert mode.call(ConfiguringBackend(), "authenticate", None, "x" * 151) is None
+    assert calls == []
+    assert not User.objects.filter(username__startswith="xxx").exists()

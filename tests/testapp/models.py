@@ -37,9 +37,20 @@ class EmailUserManager(BaseUserManager["EmailUser"]):
 
 
 class EmailUser(AbstractBaseUser):
-    """A custom user model: logs in by e-mail, and has no ``is_active`` field."""
+    """A custom user model: logs in by e-mail, has no ``is_active`` field, and peppers passwords.
+
+    Its own ``set_password()``/``check_password()`` must be what authenticates.
+    """
+
+    PEPPER = "-pepper"
 
     email = models.EmailField(unique=True)
 
     USERNAME_FIELD = "email"
     objects: ClassVar[EmailUserManager] = EmailUserManager()
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(None if raw_password is None else raw_password + self.PEPPER)
+
+    def check_password(self, raw_password: str | None) -> bool:
+        return raw_password is not None and super().check_password(raw_password + self.PEPPER)
