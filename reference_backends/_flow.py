@@ -103,12 +103,13 @@ def orm_concurrency() -> int:
     Each request under ASGI has its own sync thread, and opening its database
     connection and building its queries is Python work that holds the GIL.
     Dozens of such threads at once starve the event loop's thread (32
-    concurrent logins stalled the loop for about 70 ms here); admitting two
-    per core keeps it responsive and, with less contention, is no slower.
+    concurrent logins stalled the loop for about 70 ms here); admitting one
+    per core keeps it responsive and, with less contention, is no slower
+    (two per core measured 20-30 ms stalls in bench/logins.py).
     Set ``REFERENCE_BACKENDS_ORM_CONCURRENCY`` to change it.
     """
     configured = getattr(settings, "REFERENCE_BACKENDS_ORM_CONCURRENCY", None)
-    return int(configured) if configured else 2 * _usable_cores()
+    return int(configured) if configured else _usable_cores()
 
 
 def _orm_slot() -> asyncio.Semaphore:
