@@ -170,7 +170,7 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
     def _all_permissions(self, user_obj: _AnyUser, obj: Model | None) -> Flow[set[str]]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
-        if not hasattr(user_obj, "_perm_cache"):
+        if not hasattr(user_obj, _cache_name("all")):
             if self._overrides("get_user_permissions", "get_group_permissions", "_get_permissions"):
                 # As Django does: through self, so that overrides are honoured.
                 user_perms = yield Twin(self, _PAIRS["get_user_permissions"], (user_obj, obj))
@@ -178,7 +178,7 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
             else:
                 yield from self._fill_caches(user_obj, _PERMISSION_SOURCES)
                 user_perms, group_perms = (_cache(user_obj, s) for s in _PERMISSION_SOURCES)
-            setattr(user_obj, "_perm_cache", {*user_perms, *group_perms})  # noqa: B010
+            setattr(user_obj, _cache_name("all"), {*user_perms, *group_perms})
         return _cache(user_obj, "all")
 
     def _has_perm(self, user_obj: _AnyUser, perm: str, obj: Model | None) -> Flow[bool]:
@@ -201,11 +201,11 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         return (yield from self._all_permissions(user_obj, kwargs.get("obj")))
 
     def _fill_caches(self, user_obj: _AnyUser, sources: Iterable[str]) -> Flow[None]:
-        missing = tuple(s for s in sources if not hasattr(user_obj, f"_{s}_perm_cache"))
+        missing = tuple(s for s in sources if not hasattr(user_obj, _cache_name(s)))
         if missing:
             loaded = yield InOrmThread(self._load_permissions, (user_obj, missing))
             for source, perms in loaded.items():
-                setattr(user_obj, f"_{source}_perm_cache", perms)
+                setattr(user_obj, _cache_name(source), perms)
 
     def _hook(self, name: str, *args: Any) -> Flow[Any]:
         """Call a sync hook: inline if it is Django's own, in the ORM's thread if overridden."""
@@ -287,11 +287,13 @@ def _is_overridden(cls: type, name: str) -> bool:
     return _overridden[key]
 
 
+def _cache_name(source: str) -> str:
+    """Django's per-user cache attribute for ``source``: "user", "group", or "all"."""
+    return "_perm_cache" if source == "all" else f"_{source}_perm_cache"
+
+
 def _cache(user_obj: _AnyUser, source: str) -> set[str]:
-    """Django's per-user cache for ``source``: "user", "group", or "all" (``_perm_cache``)."""
-    cached: set[str] = getattr(
-        user_obj, "_perm_cache" if source == "all" else f"_{source}_perm_cache"
-    )
+    cached: set[str] = getattr(user_obj, _cache_name(source))
     return cached
 
 
