@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from .engine import MethodPair
 
-__all__ = ["AUTHENTICATION_PAIRS", "AUTH_BACKEND_PAIRS", "PERMISSION_PAIRS"]
+__all__ = [
+    "AUTHENTICATION_PAIRS",
+    "AUTH_BACKEND_PAIRS",
+    "DJANGO_HOOK_PAIRS",
+    "PAIR_BY_SYNC_NAME",
+    "PERMISSION_PAIRS",
+]
 
 AUTHENTICATION_PAIRS: tuple[MethodPair, ...] = (
     MethodPair("authenticate", "aauthenticate"),
@@ -32,3 +38,6 @@ AUTH_BACKEND_PAIRS: tuple[MethodPair, ...] = (
     *DJANGO_HOOK_PAIRS,
 )
 """Every pair Django's authentication machinery calls, in Django's order."""
+
+PAIR_BY_SYNC_NAME: dict[str, MethodPair] = {pair.sync_name: pair for pair in AUTH_BACKEND_PAIRS}
+"""Each pair, by the name of its sync side: ``PAIR_BY_SYNC_NAME["has_perm"]``."""

@@ -33,7 +33,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from auth_backend_sdk import DualModeMixin
 from auth_backend_sdk.engine import lookup
-from auth_backend_sdk.pairs import DJANGO_HOOK_PAIRS, PERMISSION_PAIRS
+from auth_backend_sdk.pairs import PAIR_BY_SYNC_NAME as _PAIRS
 
 from ._credentials import (
     Secret,
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
 __all__ = ["AllowAllUsersModelBackend", "ModelBackend"]
 
 _AnyUser = AbstractBaseUser | AnonymousUser
-_PAIRS = {pair.sync_name: pair for pair in (*PERMISSION_PAIRS, *DJANGO_HOOK_PAIRS)}
 _PERMISSION_SOURCES = ("user", "group")
 
 

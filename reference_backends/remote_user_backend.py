@@ -15,7 +15,7 @@ from django.contrib.auth import backends as django_backends
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from auth_backend_sdk.pairs import DJANGO_HOOK_PAIRS
+from auth_backend_sdk.pairs import PAIR_BY_SYNC_NAME
 
 from ._credentials import usable_text
 from ._flow import Flow, InOrmThread, Twin, run_async, run_sync
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AllowAllUsersRemoteUserBackend", "RemoteUserBackend"]
 
-_CONFIGURE_USER = next(p for p in DJANGO_HOOK_PAIRS if p.sync_name == "configure_user")
+_CONFIGURE_USER = PAIR_BY_SYNC_NAME["configure_user"]
 
 
 class RemoteUserBackend(ModelBackend, django_backends.RemoteUserBackend):
