@@ -34,18 +34,14 @@ from typing import Any
 import django
 from django.conf import settings
 
+from tools.pgcluster import django_database
+
 PASSWORD = "correct horse battery staple"
 
 
 def configure() -> str:
     if os.environ.get("ABS_PGHOST"):
-        database: dict[str, Any] = {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": "postgres",
-            "USER": "postgres",
-            "HOST": os.environ["ABS_PGHOST"],
-            "PORT": os.environ["ABS_PGPORT"],
-        }
+        database: dict[str, Any] = django_database()
     else:
         path = os.path.join(tempfile.mkdtemp(prefix="abs-bench-"), "bench.sqlite3")
         database = {

@@ -11,6 +11,8 @@ import os
 import tempfile
 from typing import Any
 
+from tools.pgcluster import django_database
+
 SECRET_KEY = "auth-backend-sdk-tests-not-a-secret"
 DEBUG = False
 USE_TZ = True
@@ -37,15 +39,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 DATABASES: dict[str, dict[str, Any]]
 if os.environ.get("ABS_TEST_DATABASE") == "postgresql":
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": "postgres",
-            "USER": "postgres",
-            "HOST": os.environ["ABS_PGHOST"],
-            "PORT": os.environ["ABS_PGPORT"],
-        }
-    }
+    DATABASES = {"default": django_database()}
 else:
     # A file, not ":memory:": concurrency tests need several real connections.
     DATABASES = {

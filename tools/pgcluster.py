@@ -22,9 +22,21 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-__all__ = ["find_pg_bin", "throwaway_cluster"]
+__all__ = ["django_database", "find_pg_bin", "throwaway_cluster"]
+
+
+def django_database(env: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """A Django ``DATABASES`` entry for the cluster named by ``ABS_PGHOST``/``ABS_PGPORT``."""
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "postgres",
+        "USER": "postgres",
+        "HOST": env["ABS_PGHOST"],
+        "PORT": env["ABS_PGPORT"],
+    }
 
 
 def find_pg_bin() -> str:
