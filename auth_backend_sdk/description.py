@@ -96,11 +96,11 @@ class PairDescription:
 
 @dataclass(frozen=True)
 class BackendDescription:
-    """The result of :func:`describe`; ``str()`` gives a table."""
+    """The result of :func:`~auth_backend_sdk.describe`; ``str()`` gives a table."""
 
     backend: type
     path: str
-    """The dotted path :func:`describe` was given, or the class's own."""
+    """The dotted path :func:`~auth_backend_sdk.describe` was given, or the class's own."""
     pairs: tuple[PairDescription, ...]
 
     @property
