@@ -1,0 +1,1 @@
+"""Notes owned by users: the objects of the site's object permissions."""

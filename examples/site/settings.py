@@ -1,0 +1,129 @@
+"""Settings of the example site, chosen by environment variables (all optional).
+
+``SITE_MODEL_BACKEND``
+    Which ModelBackend-like backend comes first in ``AUTHENTICATION_BACKENDS``:
+    ``reference`` (default: ``reference_backends.ModelBackend``), ``django``
+    (``django.contrib.auth.backends.ModelBackend``) or ``dual_mode`` (a sync-only
+    subclass of Django's made dual-mode by the SDK, ``examples.site.backends``).
+``SITE_MODE``
+    ``test`` selects the fast MD5 password hasher; anything else keeps Django's
+    default hashers (PBKDF2).
+``ABS_PGHOST`` / ``ABS_PGPORT``
+    Use the PostgreSQL server there (``python -m tools.pgcluster`` starts one),
+    database ``SITE_PG_DATABASE`` (default ``postgres``). Without them: SQLite,
+    in the file ``SITE_SQLITE_PATH`` (default ``examples/site/db.sqlite3``).
+``SITE_DEBUG``
+    ``1`` turns on ``DEBUG`` (and serves the admin's static files).
+``SITE_SECRET_KEY``
+    The secret key; the default is for local use only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from tools.pgcluster import django_database
+
+SITE_DIR = Path(__file__).resolve().parent
+
+MODEL_BACKENDS = {
+    "reference": "reference_backends.ModelBackend",
+    "django": "django.contrib.auth.backends.ModelBackend",
+    "dual_mode": "examples.site.backends.TrimmedUsernameModelBackend",
+}
+MODEL_BACKEND = os.environ.get("SITE_MODEL_BACKEND", "reference")
+if MODEL_BACKEND not in MODEL_BACKENDS:
+    raise ValueError(
+        f"SITE_MODEL_BACKEND must be one of {', '.join(sorted(MODEL_BACKENDS))}, "
+        f"not {MODEL_BACKEND!r}."
+    )
+
+SECRET_KEY = os.environ.get("SITE_SECRET_KEY", "example-site-for-local-use-only")
+DEBUG = os.environ.get("SITE_DEBUG") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    # Its system checks flag backends whose sync and async sides disagree.
+    "auth_backend_sdk",
+    "examples.site.notes",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "examples.site.middleware.SingleSignOnMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    MODEL_BACKENDS[MODEL_BACKEND],
+    # Used by SingleSignOnMiddleware only: its signature takes remote_user, not a password.
+    "reference_backends.RemoteUserBackend",
+    # rules' ObjectPermissionBackend has only sync methods; dual_mode() gives it async twins.
+    "examples.site.backends.ObjectPermissionBackend",
+]
+
+if os.environ.get("SITE_MODE") == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+ROOT_URLCONF = "examples.site.urls"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SITE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES: dict[str, dict[str, Any]]
+if os.environ.get("ABS_PGHOST"):
+    DATABASES = {
+        "default": {
+            **django_database(),
+            "NAME": os.environ.get("SITE_PG_DATABASE", "postgres"),
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("SITE_SQLITE_PATH", str(SITE_DIR / "db.sqlite3")),
+            # Concurrent requests each have their own connection; WAL lets readers
+            # go on while one of them writes a session.
+            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
+        }
+    }
+
+STATIC_URL = "static/"
+
+# Tracebacks of failed requests go to the server's stderr, DEBUG or not.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}
