@@ -20,9 +20,10 @@ test: $(VENV)/.ready
 demo: $(VENV)/.ready
 	$(VENV)/bin/python -m examples.demo
 
-## bench: derived-method overhead, concurrent logins and cold permission checks, Django 5.2 and 6.1
+## bench: hops, call times, concurrent logins, HTTP load on Django 5.2 and 6.1 -> bench/results/, docs/performance.md
 bench: $(VENV)/.ready
 	$(NOX) --download-python never -s bench
+	$(NOX) --download-python never -s bench_report
 
 clean:
 	rm -rf $(VENV) .nox .coverage .coverage.* .mypy_cache .ruff_cache .pytest_cache

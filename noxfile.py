@@ -111,8 +111,35 @@ def coverage(session: nox.Session) -> None:
 @nox.session(name="bench")
 @nox.parametrize(("python", "django"), MATRIX)
 def bench(session: nox.Session, django: str) -> None:
-    """Not part of `make test`: `make bench` runs it on a quiet machine."""
-    session.install("-e", ".", django_spec(django), "psycopg[binary]>=3.2")
-    session.run("python", "-m", "bench.derived_overhead", *session.posargs)
+    """Not part of `make test`. Writes bench/results/; `make bench` then runs bench_report.
+
+    Arguments after ``--`` go to ``python -m bench.run`` (``-- --quick`` to try it out).
+    """
+    session.install("-e", ".[bench]", django_spec(django))
+    results = "bench/results"
+    http_load = ("python", "-m", "bench.http_load", "--database")
+    session.run(*http_load, "sqlite", "--json", f"{results}/http-{django}-sqlite.json")
     with throwaway_cluster() as pg_env:
-        session.run("python", "-m", "bench.logins", env=pg_env)
+        session.run(
+            "python",
+            "-m",
+            "bench.run",
+            "--json",
+            f"{results}/django-{django}.json",
+            *session.posargs,
+            env=pg_env,
+        )
+        session.run(
+            *http_load,
+            "postgresql",
+            "--json",
+            f"{results}/http-{django}-postgresql.json",
+            env=pg_env,
+        )
+
+
+@nox.session(python="3.13")
+def bench_report(session: nox.Session) -> None:
+    """Combine bench/results/ into report.md, report.json, the chart and docs/performance.md."""
+    session.install("-e", ".[bench]", django_spec("6.1"))
+    session.run("python", "-m", "bench.report")

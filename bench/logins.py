@@ -1,64 +1,42 @@
 """Concurrent logins with the default PBKDF2 hasher, and cold permission checks.
 
-    python -m bench.logins [--concurrency 16 32] [--checks 400]
-
-Run under one Django version at a time (``make bench`` runs it on 5.2 and
-6.1). Everything is measured side by side in one run:
+Everything is measured side by side in one run (GUIDE.md section 5):
 
 * the machine's **hashing limit**: ``hashlib.pbkdf2_hmac`` with the default
-  hasher's iterations, one thread per core;
-* N concurrent ``aauthenticate()`` logins (each in its own
-  ``ThreadSensitiveContext``, as Django's ASGI handler runs a request) through
-  Django's built-in ``ModelBackend`` and through ``reference_backends``: the
-  longest event-loop stall (a 1 ms ticker's worst lateness) and the login rate;
-* cold ``ahas_perm()`` checks (no permission cache) against PostgreSQL when
-  ``ABS_PGHOST``/``ABS_PGPORT`` name a server (``make bench`` starts one),
-  else SQLite.
+  hasher's iterations, one thread per core, the same number of hashes as
+  logins, measured before and after the logins and averaged: the fastest
+  those logins could possibly be here;
+* N concurrent ``aauthenticate()`` logins, each in its own
+  ``ThreadSensitiveContext`` as Django's ASGI handler runs a request, for
+  every contender: the longest event-loop stall (a 1 ms ticker's worst
+  lateness) and the login rate, also as a fraction of the hashing limit;
+* cold ``ahas_perm()`` checks (permission caches dropped before each).
 
-Targets (issue 3): stall <= 20 ms; rate >= 90% of the hashing limit and
->= 1.0x Django's; cold permission checks >= 1.3x Django's on PostgreSQL.
+With fewer than ``min_logins`` concurrent logins, batches of N run one after
+the other until ``min_logins`` have run, so that a single slow moment does
+not decide the rate.
+
+Targets (issue 3), for the reference backend: stall <= 20 ms; rate >= 90% of
+the hashing limit and >= 1.0x Django's; cold permission checks >= 1.3x
+Django's on PostgreSQL.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import hashlib
+import math
 import os
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import django
-from django.conf import settings
+from .calls import PERMISSION_CACHES
+from .contenders import model_backends
+from .fixtures import PASSWORD, Fixtures
 
-from tools.pgcluster import django_database
-
-PASSWORD = "correct horse battery staple"
-
-
-def configure() -> str:
-    if os.environ.get("ABS_PGHOST"):
-        database: dict[str, Any] = django_database()
-    else:
-        path = os.path.join(tempfile.mkdtemp(prefix="abs-bench-"), "bench.sqlite3")
-        database = {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": path,
-            "OPTIONS": {"timeout": 60},
-        }
-    settings.configure(
-        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"],
-        DATABASES={"default": database},
-        USE_TZ=True,
-    )
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return str(database["ENGINE"]).rsplit(".", 1)[-1]
+__all__ = ["measure_cold_permissions", "measure_logins"]
 
 
 async def as_a_request(call: Callable[[], Awaitable[Any]]) -> Any:
@@ -72,8 +50,10 @@ async def as_a_request(call: Callable[[], Awaitable[Any]]) -> Any:
             await sync_to_async(connections.close_all)()
 
 
-async def stall_and_rate(login: Callable[[], Awaitable[Any]], n: int) -> tuple[float, float]:
-    """(longest loop stall in seconds, logins per second) for ``n`` concurrent logins."""
+async def stall_and_rate(
+    login: Callable[[], Awaitable[Any]], concurrency: int, batches: int
+) -> tuple[float, float]:
+    """(longest loop stall in seconds, logins per second) for ``batches`` of concurrent logins."""
     done = False
     worst = 0.0
 
@@ -87,16 +67,18 @@ async def stall_and_rate(login: Callable[[], Awaitable[Any]], n: int) -> tuple[f
     ticking = asyncio.ensure_future(ticker())
     await asyncio.sleep(0.01)
     start = time.perf_counter()
-    users = await asyncio.gather(*(as_a_request(login) for _ in range(n)))
+    for _ in range(batches):
+        users = await asyncio.gather(*(as_a_request(login) for _ in range(concurrency)))
+        if any(user is None for user in users):
+            raise AssertionError("every login must succeed")
     elapsed = time.perf_counter() - start
     done = True
     await ticking
-    assert all(user is not None for user in users), "every login must succeed"
-    return worst, n / elapsed
+    return worst, concurrency * batches / elapsed
 
 
-def hashing_limit(n: int) -> float:
-    """Hashes per second: pbkdf2 with the default hasher's iterations, one thread per core."""
+def hashing_limit(concurrency: int, batches: int) -> float:
+    """Hashes per second: the default hasher's pbkdf2, one thread per core, as many as logins."""
     from django.contrib.auth.hashers import get_hasher
 
     iterations = get_hasher().iterations  # type: ignore[attr-defined]
@@ -106,86 +88,66 @@ def hashing_limit(n: int) -> float:
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         start = time.perf_counter()
-        list(pool.map(one, range(n)))
-        return n / (time.perf_counter() - start)
+        for _ in range(batches):
+            list(pool.map(one, range(concurrency)))
+        return concurrency * batches / (time.perf_counter() - start)
+
+
+def measure_logins(
+    fixtures: Fixtures, concurrencies: list[int], min_logins: int
+) -> list[dict[str, Any]]:
+    """One row per concurrency: the hashing limit and, per contender, stall and rate."""
+    backends = model_backends()
+    rows = []
+    for concurrency in concurrencies:
+        batches = math.ceil(min_logins / concurrency)
+        # The machine is shared: take the limit before and after, and average.
+        limit_before = hashing_limit(concurrency, batches)
+        stalls, rates = {}, {}
+        for name, backend in backends.items():
+
+            async def login(backend: Any = backend) -> Any:
+                return await backend.aauthenticate(
+                    None, username=fixtures.slow_login, password=PASSWORD
+                )
+
+            stall, rates[name] = asyncio.run(stall_and_rate(login, concurrency, batches))
+            stalls[name] = stall * 1000
+        limit = (limit_before + hashing_limit(concurrency, batches)) / 2
+        rows.append(
+            {
+                "concurrency": concurrency,
+                "logins": concurrency * batches,
+                "hashing_limit_per_second": limit,
+                "stall_ms": stalls,
+                "logins_per_second": rates,
+                "of_hashing_limit": {name: rate / limit for name, rate in rates.items()},
+                "vs_django": {name: rate / rates["django"] for name, rate in rates.items()},
+            }
+        )
+    return rows
 
 
 async def cold_permission_rate(backend: Any, user: Any, checks: int) -> float:
     start = time.perf_counter()
     for _ in range(checks):
-        for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        for cache in PERMISSION_CACHES:
             user.__dict__.pop(cache, None)
-        assert await backend.ahas_perm(user, "auth.change_group")
+        if not await backend.ahas_perm(user, "auth.change_group"):
+            raise AssertionError("the staff user has auth.change_group through a group")
     return checks / (time.perf_counter() - start)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 32])
-    parser.add_argument("--checks", type=int, default=400, help="cold permission checks")
-    args = parser.parse_args()
-    vendor = configure()
+def measure_cold_permissions(fixtures: Fixtures, checks: int) -> dict[str, Any]:
+    """Cold ``ahas_perm()`` checks per second, per contender, and the ratio to Django's."""
+    from django.contrib.auth.models import User
 
-    from django.contrib.auth import backends as django_backends
-    from django.contrib.auth.hashers import get_hasher
-    from django.contrib.auth.models import Group, Permission, User
-
-    import reference_backends
-
-    User.objects.filter(username__in=["bench", "staff"]).delete()  # a rerun on the same server
-    Group.objects.filter(name="editors").delete()
-    User.objects.create_user("bench", password=PASSWORD)
-    staff = User.objects.create_user("staff", password=PASSWORD)
-    group = Group.objects.create(name="editors")
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="auth")[:6])
-    staff.groups.add(group)
-    staff.user_permissions.add(*Permission.objects.filter(codename__endswith="_user"))
-
-    contenders = {
-        "Django ModelBackend": django_backends.ModelBackend(),
-        "reference ModelBackend": reference_backends.ModelBackend(),
+    rates = {}
+    for name, backend in model_backends().items():
+        user = User.objects.get(pk=fixtures.staff_pk)
+        rates[name] = asyncio.run(cold_permission_rate(backend, user, checks))
+    return {
+        "checks": checks,
+        "checks_per_second": rates,
+        "vs_django": {name: rate / rates["django"] for name, rate in rates.items()},
     }
-    print(
-        f"Django {django.get_version()}, {get_hasher().algorithm} "
-        f"({get_hasher().iterations} iterations), {os.cpu_count()} cores, "  # type: ignore[attr-defined]
-        f"database: {vendor}"
-    )
-    print()
-    columns = ["concurrent logins", "backend", "longest stall (ms)", "logins/s"]
-    print("| " + " | ".join([*columns, "of hashing limit", "vs Django"]) + " |")
-    print("|---:|---|---:|---:|---:|---:|")
-    for n in args.concurrency:
-        # The machine is shared: take the limit before and after, and average.
-        limit_before = hashing_limit(n)
-        rates: dict[str, float] = {}
-        results: list[tuple[str, float, float]] = []
-        for name, backend in contenders.items():
-
-            async def login(backend: Any = backend) -> Any:
-                return await backend.aauthenticate(None, username="bench", password=PASSWORD)
-
-            stall, rate = asyncio.run(stall_and_rate(login, n))
-            rates[name] = rate
-            results.append((name, stall, rate))
-        limit = (limit_before + hashing_limit(n)) / 2
-        for name, stall, rate in results:
-            versus = rate / rates["Django ModelBackend"]
-            print(
-                f"| {n} | {name} | {stall * 1000:.1f} | {rate:.2f} | "
-                f"{rate / limit:.0%} | {versus:.2f}x |"
-            )
-        print(f"| {n} | hashing limit | | {limit:.2f} | 100% | |")
-
-    print()
-    print(f"| cold ahas_perm() ({vendor}) | checks/s | vs Django |")
-    print("|---|---:|---:|")
-    baseline = 0.0
-    for name, backend in contenders.items():
-        user = User.objects.get(pk=staff.pk)
-        rate = asyncio.run(cold_permission_rate(backend, user, args.checks))
-        baseline = baseline or rate
-        print(f"| {name} | {rate:.0f} | {rate / baseline:.2f}x |")
-
-
-if __name__ == "__main__":
-    main()

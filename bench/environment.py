@@ -1,0 +1,104 @@
+"""Django set up for one benchmark process, and what the run ran on.
+
+The database is the throwaway PostgreSQL cluster when ``ABS_PGHOST`` and
+``ABS_PGPORT`` name one (``make bench`` starts it), else a fresh SQLite file.
+Django's default hashers are kept: logins are measured with the default
+PBKDF2 hasher; :func:`fast_hashing` switches to MD5 where only the overhead
+around the hash is of interest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import platform
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import django
+from django.conf import settings
+
+from tools.pgcluster import django_database
+
+__all__ = ["configure", "database_vendor", "fast_hashing", "run_info"]
+
+MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def _database() -> dict[str, Any]:
+    if os.environ.get("ABS_PGHOST"):
+        return django_database()
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.path.join(tempfile.mkdtemp(prefix="abs-bench-"), "bench.sqlite3"),
+        "OPTIONS": {"timeout": 60},
+    }
+
+
+def configure() -> None:
+    """Configure settings, set Django up and migrate the database."""
+    settings.configure(
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"],
+        DATABASES={"default": _database()},
+        # Django's default list with MD5 added last: MD5 hashes made under
+        # fast_hashing() stay verifiable, and PBKDF2 stays the default.
+        PASSWORD_HASHERS=[*_default_hashers(), MD5_HASHER],
+        USE_TZ=True,
+    )
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _default_hashers() -> list[str]:
+    from django.conf import global_settings
+
+    return list(global_settings.PASSWORD_HASHERS)
+
+
+@contextlib.contextmanager
+def fast_hashing() -> Iterator[None]:
+    """Hash and verify with MD5 only, so that a login costs microseconds, not a second."""
+    from django.contrib.auth.hashers import get_hasher
+    from django.test import override_settings
+
+    # override_settings sends setting_changed, on which Django drops its hasher caches.
+    with override_settings(PASSWORD_HASHERS=[MD5_HASHER]):
+        if get_hasher().algorithm != "md5":
+            raise RuntimeError("the MD5 hasher did not take effect")
+        yield
+
+
+def database_vendor() -> str:
+    """``"postgresql"`` or ``"sqlite"``: the names the results files use."""
+    from django.db import connection
+
+    return "sqlite" if connection.vendor == "sqlite" else connection.vendor
+
+
+def run_info() -> dict[str, Any]:
+    """Versions, machine and hasher: what a reader needs to weigh the numbers."""
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher: Any = get_hasher()
+    return {
+        "django": django.get_version(),
+        "django_series": ".".join(django.get_version().split(".")[:2]),
+        "python": platform.python_version(),
+        "asgiref": _version_of("asgiref"),
+        "database": database_vendor(),
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "platform": platform.platform(terse=True),
+        "hasher": hasher.algorithm,
+        "hasher_iterations": getattr(hasher, "iterations", None),
+        "date": datetime.date.today().isoformat(),
+    }
+
+
+def _version_of(distribution: str) -> str:
+    from importlib.metadata import version
+
+    return version(distribution)
