@@ -13,6 +13,7 @@ import contextlib
 import datetime
 import os
 import platform
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -95,7 +96,19 @@ def run_info() -> dict[str, Any]:
         "hasher": hasher.algorithm,
         "hasher_iterations": getattr(hasher, "iterations", None),
         "date": datetime.date.today().isoformat(),
+        "commit": _commit(),
     }
+
+
+def _commit() -> str | None:
+    """The checked-out commit, if this is a git checkout (uncommitted changes not included)."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return done.stdout.strip()
 
 
 def _version_of(distribution: str) -> str:

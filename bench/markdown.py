@@ -49,10 +49,20 @@ def runs_table(runs: list[dict[str, Any]]) -> str:
                 info["cores"],
                 hasher,
                 info["date"],
+                info.get("commit") or "",
             ]
         )
-    header = ["Django", "Python", "asgiref", "database", "cores", "default hasher", "date"]
-    return table(header, "lllllll", body)
+    header = [
+        "Django",
+        "Python",
+        "asgiref",
+        "database",
+        "cores",
+        "default hasher",
+        "date",
+        "commit",
+    ]
+    return table(header, "llllllll", body)
 
 
 def async_hops_table(rows: list[dict[str, Any]]) -> str:
