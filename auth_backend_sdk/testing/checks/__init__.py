@@ -1,0 +1,1 @@
+"""The contract's checks, one module per concern."""

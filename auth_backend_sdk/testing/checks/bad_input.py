@@ -1,0 +1,86 @@
+"""Bad input: malformed credentials give the documented result, quietly.
+
+Each credential in turn gets each value of :data:`~auth_backend_sdk.testing.bad_input.BAD_VALUES`
+(``None``, an int, bytes, a megabyte, a NUL byte, a lone surrogate, ...).
+No exception may escape (except ``PermissionDenied`` from a backend that
+declares it), and no credential value may appear in an exception message,
+a warning or a log record.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied
+
+from ..bad_input import BAD_VALUES, MARK
+from ..base import ContractBase, check
+from ..capabilities import AUTHENTICATES, Capability, CredentialStyle, credential_style
+from ..modes import Mode
+from ..reporting import fail, render_outcome
+
+__all__ = ["BadInputChecks"]
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(record.getMessage())
+        if record.exc_info and record.exc_info[1] is not None:
+            self.texts.append(str(record.exc_info[1]))
+
+
+@contextmanager
+def _watching() -> Iterator[list[str]]:
+    """Every log message and warning text produced in the block."""
+    collector = _Collector()
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(collector)
+    root.setLevel(logging.DEBUG)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield collector.texts
+            collector.texts.extend(str(w.message) for w in caught)
+    finally:
+        root.removeHandler(collector)
+        root.setLevel(previous)
+
+
+class BadInputChecks(ContractBase):
+    @check(any_of=AUTHENTICATES)
+    def bad_credentials_are_refused_quietly(self, mode: Mode) -> None:
+        """Malformed credentials give None: no exception, no credential in logs or messages."""
+        user = self.create_user()
+        secrets = (MARK, self.password)
+        allow_user = credential_style(self.backend_class) is not CredentialStyle.PASSWORD
+        denies = Capability.RAISES_PERMISSION_DENIED in self.declared_capabilities()
+        problems = []
+        for field in self.credential_fields():
+            for label, value in BAD_VALUES.items():
+                credentials = {**self.user_credentials(user), field: value}
+                with _watching() as texts:
+                    outcome = mode.outcome(self.get_backend(), "authenticate", None, **credentials)
+                if outcome.raised is not None:
+                    texts = [*texts, str(outcome.raised), repr(outcome.raised.args)]
+                case = f"{field}={label}"
+                if any(secret in text for text in texts for secret in secrets):
+                    problems.append(f"{case}: a credential value reached a log, warning or error")
+                if outcome.raised is not None and not (
+                    denies and isinstance(outcome.raised, PermissionDenied)
+                ):
+                    problems.append(f"{case}: {render_outcome(outcome, secrets)}")
+                elif outcome.missing or (outcome.value is not None and not allow_user):
+                    problems.append(f"{case}: {render_outcome(outcome, secrets)}, not None")
+        if problems:
+            raise fail(
+                f"{mode.method_name('authenticate')} ({mode.value}) mishandled bad credentials",
+                *problems,
+            )

@@ -1,0 +1,136 @@
+"""Event loop: no async method blocks the loop longer than ``max_loop_stall_ms``.
+
+A ticker task sleeping 1 ms records its worst lateness while one call runs.
+The login is measured with Django's default (slow, real) password hasher:
+a backend that hashes on the event loop freezes every other request of the
+process for the whole hash. A call over the limit is measured twice more
+and its best attempt kept, so a noisy machine does not fail a backend that
+never blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.conf import global_settings
+from django.test import override_settings
+
+from ..base import ContractBase, check
+from ..capabilities import AUTHENTICATES, Capability
+from ..modes import ASYNC
+from ..reporting import fail
+from .permissions import ANY_PERMISSIONS, PermissionHelpers
+
+__all__ = ["LoginEventLoopChecks", "PermissionEventLoopChecks", "longest_stall"]
+
+TICK = 0.001
+ATTEMPTS = 3
+
+
+async def _stall_during(call: Callable[[], Awaitable[Any]]) -> float:
+    """The longest the loop went without running the ticker while ``call`` ran, in ms."""
+    done = False
+    worst = 0.0
+
+    async def ticker() -> None:
+        nonlocal worst
+        while not done:
+            before = time.perf_counter()
+            await asyncio.sleep(TICK)
+            worst = max(worst, time.perf_counter() - before - TICK)
+
+    task = asyncio.ensure_future(ticker())
+    await asyncio.sleep(0)  # let the ticker start before the call can block
+    try:
+        with contextlib.suppress(Exception):  # other checks judge results; this one, time
+            await call()
+    finally:
+        done = True
+        await task
+    return worst * 1000
+
+
+def longest_stall(call: Callable[[], Awaitable[Any]], limit_ms: float) -> float:
+    """The stall of one call; over ``limit_ms``, the best of ``ATTEMPTS`` measurements."""
+    best = async_to_sync(_stall_during)(call)
+    for _ in range(ATTEMPTS - 1):
+        if best <= limit_ms:
+            break
+        best = min(best, async_to_sync(_stall_during)(call))
+    return best
+
+
+class _StallChecks(ContractBase):
+    def measure_stalls(self, calls: dict[str, Callable[[], Awaitable[Any]]]) -> None:
+        over = []
+        for label, call in calls.items():
+            stall = longest_stall(call, self.max_loop_stall_ms)
+            self.measurements.stalls_ms[label] = stall
+            if stall > self.max_loop_stall_ms:
+                over.append(f"{label}: {stall:.0f} ms")
+        if over:
+            raise fail(
+                f"async methods blocked the event loop longer than {self.max_loop_stall_ms:g} ms",
+                *over,
+                "Every other request of the process waits that long: move the work off the "
+                "loop (sync_to_async, a thread pool).",
+            )
+
+
+class LoginEventLoopChecks(_StallChecks):
+    @check(any_of=AUTHENTICATES, modes=(ASYNC,))
+    def login_does_not_block_the_event_loop(self, mode: Any) -> None:
+        """aauthenticate() and aget_user() leave the event loop running (real hasher)."""
+        with override_settings(PASSWORD_HASHERS=global_settings.PASSWORD_HASHERS):
+            user = self.create_user()
+            backend = self.get_backend()
+            if not callable(getattr(backend, "aauthenticate", None)):
+                raise fail("aauthenticate is missing: Django's aauthenticate() crashes")
+            cases = {
+                "aauthenticate": self.user_credentials(user),
+                "aauthenticate (wrong credentials)": self.wrong_credentials(user),
+            }
+            if Capability.CREATES_USERS not in self.declared_capabilities():
+                cases["aauthenticate (unknown user)"] = self.unknown_credentials()
+            calls: dict[str, Callable[[], Awaitable[Any]]] = {
+                label: _bind(backend.aauthenticate, None, **credentials)
+                for label, credentials in cases.items()
+            }
+            if Capability.GET_USER in self.declared_capabilities():
+                calls["aget_user"] = _bind(backend.aget_user, user.pk)
+            self.measure_stalls(calls)
+
+
+class PermissionEventLoopChecks(_StallChecks, PermissionHelpers):
+    @check(any_of=ANY_PERMISSIONS, modes=(ASYNC,))
+    def permission_checks_do_not_block_the_event_loop(self, mode: Any) -> None:
+        """Cold async permission checks leave the event loop running."""
+        user = self.create_user()
+        obj = self.grant_everything(user)
+        backend = self.get_backend()
+        calls = {
+            label: self.cold(method, user, *args)
+            for label, (method, args) in self.async_permission_calls(backend, obj).items()
+        }
+        self.measure_stalls(calls)
+
+    def cold(self, method: Callable[..., Awaitable[Any]], user: Any, *args: Any) -> Any:
+        """Each attempt on a freshly loaded user: no permission cache from the last one."""
+        from asgiref.sync import sync_to_async
+
+        async def call() -> Any:
+            return await method(await sync_to_async(self.reload)(user), *args)
+
+        return call
+
+
+def _bind(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+    async def call() -> Any:
+        return await method(*args, **kwargs)
+
+    return call

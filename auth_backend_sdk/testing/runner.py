@@ -1,0 +1,272 @@
+"""Run the contract against backends programmatically and collect a report per backend.
+
+The ``check`` command is a thin shell around :func:`run_contracts`; tests of
+this repository use it too. Django must be set up and the test databases
+created (``DiscoverRunner.setup_databases()``) before it runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+import unittest
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType, TracebackType
+from typing import Any, Literal
+
+from ..description import BackendDescription, describe
+from ..engine import lookup
+from ..loading import load_class
+from ..pairs import PERMISSION_PAIRS
+from .base import ContractBase
+from .capabilities import Capability
+from .ledger import Measurements, measurements_for
+from .reporting import ContractFailure
+
+__all__ = ["BackendReport", "CheckResult", "contract_classes_for", "run_contracts"]
+
+Status = Literal["passed", "failed", "error", "skipped", "expected failure", "unexpected success"]
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    test: str
+    """The test method, such as ``test_wrong_credentials_give_none_async``."""
+    check: str
+    mode: str | None
+    status: Status
+    detail: str = ""
+
+    @property
+    def counts_as_failure(self) -> bool:
+        return self.status in ("failed", "error", "unexpected success")
+
+
+@dataclass
+class BackendReport:
+    path: str
+    description: BackendDescription
+    contracts: list[str]
+    capabilities: frozenset[Capability]
+    capabilities_inferred: bool
+    results: list[CheckResult] = field(default_factory=list)
+    measurements: Measurements = field(default_factory=Measurements)
+    seconds: float = 0.0
+
+    def count(self, *statuses: Status) -> int:
+        return sum(result.status in statuses for result in self.results)
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed", "error", "unexpected success")
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    def as_json(self) -> dict[str, Any]:
+        worst = self.measurements.worst_stall
+        return {
+            "backend": self.path,
+            "ok": self.ok,
+            "contracts": self.contracts,
+            "capabilities": sorted(c.value for c in self.capabilities),
+            "capabilities_inferred": self.capabilities_inferred,
+            "describe": {
+                p.pair.sync_name: {
+                    "sync": str(p.sync),
+                    "async": str(p.async_),
+                    "verdict": p.verdict,
+                }
+                for p in self.description.pairs
+                if not p.absent
+            },
+            "passed": self.count("passed"),
+            "failed": self.failed,
+            "skipped": self.count("skipped"),
+            "expected_failures": self.count("expected failure"),
+            "checks": [
+                {
+                    "test": r.test,
+                    "check": r.check,
+                    "mode": r.mode,
+                    "status": r.status,
+                    "detail": r.detail,
+                }
+                for r in self.results
+            ],
+            "hops": self.measurements.hops,
+            "stalls_ms": {k: round(v, 1) for k, v in self.measurements.stalls_ms.items()},
+            "worst_stall_ms": None if worst is None else round(worst[1], 1),
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def contract_classes_for(
+    path: str, contract_module: ModuleType | None = None
+) -> list[type[ContractBase]]:
+    """The contract test classes to run for the backend at ``path``.
+
+    From ``contract_module``: its contract classes whose ``backend`` is this
+    backend, else its contract classes that name no backend (hook
+    providers), bound to this one. Otherwise (or if it has none), the
+    contracts the backend's methods call for, with the default hooks.
+    """
+    from django.test import TestCase
+
+    backend_class = load_class(path, caller="check")
+    chosen: list[type[ContractBase]] = []
+    if contract_module is not None:
+        found = [
+            value
+            for value in vars(contract_module).values()
+            if isinstance(value, type)
+            and issubclass(value, ContractBase)
+            and value.__module__ == contract_module.__name__
+        ]
+        chosen = [c for c in found if _names(c, backend_class)]
+        if not chosen:
+            chosen = [c for c in found if getattr(c, "backend", None) is None]
+    if not chosen:
+        chosen = default_contracts(backend_class)
+    runnable: list[type[ContractBase]] = []
+    for contract in chosen:
+        bases = (contract,) if issubclass(contract, unittest.TestCase) else (contract, TestCase)
+        runnable.append(
+            type(contract.__name__, bases, {"backend": path, "__module__": contract.__module__})
+        )
+    return runnable
+
+
+def default_contracts(backend_class: type) -> list[type[ContractBase]]:
+    from .contracts import AuthBackendContract, PermissionBackendContract
+
+    contracts: list[type[ContractBase]] = []
+    if lookup(backend_class, "authenticate") or lookup(backend_class, "aauthenticate"):
+        contracts.append(AuthBackendContract)
+    if any(lookup(backend_class, name) for pair in PERMISSION_PAIRS for name in pair):
+        contracts.append(PermissionBackendContract)
+    if len(contracts) == 2:
+        return [type("AuthAndPermissionContract", tuple(contracts), {"__module__": __name__})]
+    return contracts
+
+
+def _names(contract: type, backend_class: type) -> bool:
+    target = getattr(contract, "backend", None)
+    if target is None:
+        return False
+    try:
+        return load_class(target, caller="check") is backend_class
+    except (ImportError, TypeError, ValueError):
+        return False
+
+
+class _Recorder(unittest.TestResult):
+    def __init__(self, on_result: Callable[[CheckResult], None], on_start: Callable[[str], None]):
+        super().__init__()
+        self.results: list[CheckResult] = []
+        self._on_result = on_result
+        self._on_start = on_start
+
+    def startTest(self, test: unittest.TestCase) -> None:
+        super().startTest(test)
+        self._on_start(_describe_test(test)[0])
+
+    def _record(self, test: unittest.TestCase, status: Status, detail: str = "") -> None:
+        check, mode = _describe_test(test)
+        result = CheckResult(
+            getattr(test, "_testMethodName", str(test)), check, mode, status, detail
+        )
+        self.results.append(result)
+        self._on_result(result)
+
+    def addSuccess(self, test: unittest.TestCase) -> None:
+        self._record(test, "passed")
+
+    def addFailure(self, test: unittest.TestCase, err: Any) -> None:
+        self._record(test, "failed", _explain(err))
+
+    def addError(self, test: unittest.TestCase, err: Any) -> None:
+        self._record(test, "error", _explain(err))
+
+    def addSkip(self, test: unittest.TestCase, reason: str) -> None:
+        self._record(test, "skipped", reason)
+
+    def addExpectedFailure(self, test: unittest.TestCase, err: Any) -> None:
+        reason = getattr(test, "expected_failures", {}).get(test._testMethodName, "")
+        self._record(test, "expected failure", reason)
+
+    def addUnexpectedSuccess(self, test: unittest.TestCase) -> None:
+        self._record(test, "unexpected success", "expected to fail, but passed")
+
+
+def _describe_test(test: unittest.TestCase) -> tuple[str, str | None]:
+    name = getattr(test, "_testMethodName", str(test))
+    check = getattr(getattr(test, name, None), "__contract_check__", None)
+    stem = name.removeprefix("test_")
+    if check is None:
+        return stem, None
+    mode = stem.removeprefix(check.name).lstrip("_") or None
+    return check.name, mode
+
+
+def _explain(err: ExcInfo) -> str:
+    _, exc, _ = err
+    if isinstance(exc, ContractFailure):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def run_contracts(
+    paths: Sequence[str],
+    *,
+    contract_module: ModuleType | None = None,
+    on_start: Callable[[str, str], None] = lambda path, check: None,
+    on_result: Callable[[str, CheckResult], None] = lambda path, result: None,
+) -> list[BackendReport]:
+    """Run the contract against each backend; one report per backend, in order."""
+    reports = []
+    for path in paths:
+        classes = contract_classes_for(path, contract_module)
+        report = _report_for(path, classes)
+        recorder = _Recorder(
+            lambda result, path=path: on_result(path, result),  # type: ignore[misc]
+            lambda check, path=path: on_start(path, check),  # type: ignore[misc]
+        )
+        started = time.perf_counter()
+        loader = unittest.TestLoader()
+        suite = unittest.TestSuite(
+            loader.loadTestsFromTestCase(c)  # type: ignore[arg-type]  # TestCase subclasses
+            for c in classes
+        )
+        suite.run(recorder)
+        report.seconds = time.perf_counter() - started
+        report.results = recorder.results
+        for contract in classes:
+            _merge(report.measurements, measurements_for(contract.label()))
+        reports.append(report)
+    return reports
+
+
+def _report_for(path: str, classes: Iterable[type[ContractBase]]) -> BackendReport:
+    classes = list(classes)
+    first = classes[0]
+    declared = first.capabilities is not None
+    return BackendReport(
+        path=path,
+        description=describe(path),
+        contracts=[c.__name__ for c in classes],
+        capabilities=first.declared_capabilities(),
+        capabilities_inferred=not declared,
+    )
+
+
+def _merge(into: Measurements, source: Measurements) -> None:
+    into.hops.update(source.hops)
+    into.stalls_ms.update(source.stalls_ms)
+
+
+def import_contract_module(name: str) -> ModuleType:
+    return importlib.import_module(name)
