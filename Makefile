@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 NOX := $(VENV)/bin/nox
 
-.PHONY: test demo bench clean
+.PHONY: test demo docs bench clean
 
 $(VENV)/.ready: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ test: $(VENV)/.ready
 ## demo: what describe() says about example backends, before and after dual_mode()
 demo: $(VENV)/.ready
 	$(VENV)/bin/python -m examples.demo
+
+## docs: the documentation site, warnings as errors, and its doctests -> docs/_build/html/index.html
+docs: $(VENV)/.ready
+	$(NOX) --download-python never -s docs
 
 ## bench: hops, call times, concurrent logins, HTTP load on Django 5.2 and 6.1 -> bench/results/, docs/performance.md
 bench: $(VENV)/.ready
