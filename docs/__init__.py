@@ -1,0 +1,1 @@
+"""The documentation. A package so that ``docs.examples`` imports the same way everywhere."""
