@@ -2,6 +2,7 @@
 
 * ``lint``: ruff.
 * ``typecheck``: mypy --strict with django-stubs.
+* ``docs``: the Sphinx site with warnings as errors, and its doctests.
 * ``tests``: pytest on Django 5.2 / Python 3.11 and Django 6.1 / Python 3.13,
   each against SQLite and a throwaway PostgreSQL cluster, under coverage.
 * ``coverage``: combines the runs; branch coverage of auth_backend_sdk >= 95%.
@@ -20,7 +21,7 @@ import nox
 sys.path.insert(0, os.path.dirname(__file__))
 from tools.pgcluster import throwaway_cluster
 
-nox.options.sessions = ["lint", "typecheck", "tests", "coverage"]
+nox.options.sessions = ["lint", "typecheck", "docs", "tests", "coverage"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
@@ -32,6 +33,7 @@ TYPED_PATHS = [
     "bench",
     "tools",
     "examples",
+    "docs",
     "noxfile.py",
 ]
 
@@ -78,6 +80,16 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     session.install("-e", ".[typecheck,test]", django_spec("6.1"), "nox")
     session.run("mypy", *TYPED_PATHS)
+
+
+@nox.session(python="3.13")
+def docs(session: nox.Session) -> None:
+    """The Sphinx site, warnings as errors, and its doctested snippets."""
+    session.install("-e", ".[docs,test]", django_spec("6.1"))
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-b", "doctest", "docs", "docs/_build/doctest"
+    )
 
 
 @nox.session(name="tests")

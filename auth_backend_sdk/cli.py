@@ -64,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MODULE",
         help="a module of contract classes supplying capabilities and hooks",
     )
+    check.add_argument(
+        "--check",
+        dest="only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only this check (repeatable), such as authentication_parity",
+    )
     check.add_argument("--json", action="store_true", help="print one JSON document (for CI)")
     return parser
 
@@ -78,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"{PROG} check: error: {exc}", file=sys.stderr)
         return 2
-    reports = _run(args.backends, contract_module, quiet_progress=False)
+    reports = _run(args.backends, contract_module, args.only)
     if args.json:
         print(json.dumps([report.as_json() for report in reports], indent=2))
     else:
@@ -90,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if all(report.ok for report in reports) else 1
 
 
-def _run(paths: list[str], contract_module: ModuleType | None, *, quiet_progress: bool) -> Any:
+def _run(paths: list[str], contract_module: ModuleType | None, only: list[str]) -> Any:
     from django.test.runner import DiscoverRunner
     from django.test.utils import setup_test_environment, teardown_test_environment
 
@@ -109,6 +117,7 @@ def _run(paths: list[str], contract_module: ModuleType | None, *, quiet_progress
                 contract_module=contract_module,
                 on_start=progress.start,
                 on_result=progress.result,
+                only=only,
             )
             progress.backend_finished()
     finally:

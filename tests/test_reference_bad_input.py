@@ -13,26 +13,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from auth_backend_sdk.testing.bad_input import BAD_VALUES, MARK
 from reference_backends import ModelBackend, RemoteUserBackend
 
 from .conftest import Mode
-
-MARK = "s3cr3t-\u2603"
-"""Every bad value below contains this, so a leak of any of them is easy to find."""
-
-BAD_VALUES: dict[str, Any] = {
-    "none": None,
-    "empty": "",
-    "int": 4242,
-    "bytes": MARK.encode(),
-    "list": [MARK],
-    "dict": {"password": MARK},
-    "one megabyte": MARK + "x" * 1_000_000,
-    "nul byte": f"{MARK}\x00admin",
-    "lone surrogate": f"{MARK}\ud800",
-    "whitespace": " \t\n ",
-    "look-alike": "\u0430lice",  # Cyrillic a
-}
 
 
 @pytest.fixture

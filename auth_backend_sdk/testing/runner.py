@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import time
 import unittest
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType, TracebackType
 from typing import Any, Literal
@@ -225,8 +225,12 @@ def run_contracts(
     contract_module: ModuleType | None = None,
     on_start: Callable[[str, str], None] = lambda path, check: None,
     on_result: Callable[[str, CheckResult], None] = lambda path, result: None,
+    only: Collection[str] = (),
 ) -> list[BackendReport]:
-    """Run the contract against each backend; one report per backend, in order."""
+    """Run the contract against each backend; one report per backend, in order.
+
+    ``only``: names of checks to run (such as ``"authentication_parity"``); all if empty.
+    """
     reports = []
     for path in paths:
         classes = contract_classes_for(path, contract_module)
@@ -238,8 +242,10 @@ def run_contracts(
         started = time.perf_counter()
         loader = unittest.TestLoader()
         suite = unittest.TestSuite(
-            loader.loadTestsFromTestCase(c)  # type: ignore[arg-type]  # TestCase subclasses
-            for c in classes
+            test
+            for contract in classes
+            for test in loader.loadTestsFromTestCase(contract)  # type: ignore[arg-type]
+            if not only or _describe_test(test)[0] in only
         )
         suite.run(recorder)
         report.seconds = time.perf_counter() - started

@@ -21,6 +21,7 @@ from tests.testapp.models import Article
 class TestGuardianBackend(PermissionBackendContract, TestCase):
     backend = "tests.wrapped.GuardianBackend"
     capabilities = {Capability.OBJECT_PERMISSIONS}
+
     def permission_names(self) -> tuple[str, ...]:
         return ("auth.change_group", "auth.delete_group", "auth.view_group")
 
