@@ -1,9 +1,12 @@
-"""`make demo`: what describe() and `manage.py check` say, before and after dual_mode().
+"""`make demo`: describe(), `manage.py check` and the contract suite, before and after dual_mode().
 
 python -m examples.demo
 """
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import django
 from django.conf import settings
@@ -12,6 +15,14 @@ BEFORE = [
     "examples.backends.LockoutBackend",
     "examples.backends.OneTimeCodeBackend",
     "rules.permissions.ObjectPermissionBackend",
+]
+CONTRACT_RUN = [
+    "reference_backends.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "reference_backends.RemoteUserBackend",
+    "django.contrib.auth.backends.RemoteUserBackend",
+    "examples.backends.LockoutBackend",
+    "examples.backends.DualModeLockoutBackend",
 ]
 AFTER = [
     "examples.backends.DualModeLockoutBackend",
@@ -57,6 +68,14 @@ def main() -> None:
         for message in messages:
             print(f"{message.id} {message.msg}\n    HINT: {message.hint}")
         print(f"{len(messages)} issue(s).")
+
+    heading("python -m auth_backend_sdk check: the contract suite, side by side")
+    print("Reference backends next to Django's own, and the lockout backend before and after")
+    print("dual_mode() (its hooks: examples/contracts.py). This takes a minute.\n", flush=True)
+    command = [sys.executable, "-m", "auth_backend_sdk", "check", *CONTRACT_RUN]
+    done = subprocess.run([*command, "--contract", "examples.contracts"], check=False)
+    if done.returncode == 1:
+        print("\nExit status 1: Django's backends and the lockout backend as written fail checks.")
 
 
 if __name__ == "__main__":

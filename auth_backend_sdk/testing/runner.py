@@ -110,9 +110,9 @@ def contract_classes_for(
     """The contract test classes to run for the backend at ``path``.
 
     From ``contract_module``: its contract classes whose ``backend`` is this
-    backend, else its contract classes that name no backend (hook
-    providers), bound to this one. Otherwise (or if it has none), the
-    contracts the backend's methods call for, with the default hooks.
+    backend; or, in a module whose classes name no backend at all (hook
+    providers), all of them, bound to this one. Otherwise, the contracts the
+    backend's methods call for, with the default hooks.
     """
     from django.test import TestCase
 
@@ -127,15 +127,24 @@ def contract_classes_for(
             and value.__module__ == contract_module.__name__
         ]
         chosen = [c for c in found if _names(c, backend_class)]
-        if not chosen:
-            chosen = [c for c in found if getattr(c, "backend", None) is None]
+        if not any(getattr(c, "backend", None) is not None for c in found):
+            chosen = found
     if not chosen:
         chosen = default_contracts(backend_class)
     runnable: list[type[ContractBase]] = []
     for contract in chosen:
         bases = (contract,) if issubclass(contract, unittest.TestCase) else (contract, TestCase)
         runnable.append(
-            type(contract.__name__, bases, {"backend": path, "__module__": contract.__module__})
+            type(
+                contract.__name__,
+                bases,
+                {
+                    "backend": path,
+                    "__module__": contract.__module__,
+                    # One ledger entry per backend, not per contract class.
+                    "__qualname__": f"{contract.__qualname__}[{path}]",
+                },
+            )
         )
     return runnable
 
