@@ -115,7 +115,7 @@ def tests(session: nox.Session, django: str) -> None:
 
 @nox.session(python="3.13")
 def coverage(session: nox.Session) -> None:
-    session.install("coverage[toml]>=7.5")
+    session.install("coverage[toml]>=7.10")
     session.run("coverage", "combine")
     session.run("coverage", "report")
 

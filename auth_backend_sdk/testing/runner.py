@@ -254,7 +254,7 @@ def run_contracts(
             test
             for contract in classes
             for test in loader.loadTestsFromTestCase(contract)  # type: ignore[arg-type]
-            if not only or _describe_test(test)[0] in only
+            if not only or _describe_test(test)[0] in only  # type: ignore[arg-type]
         )
         suite.run(recorder)
         report.seconds = time.perf_counter() - started

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from auth_backend_sdk.testing import Capability, PermissionBackendContract
+from auth_backend_sdk.testing import Capability, Mode, PermissionBackendContract
 from auth_backend_sdk.testing.hooks import ContractHooks
 from auth_backend_sdk.testing.runner import BackendReport, run_contracts
+from reference_backends import ModelBackend
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,3 +119,14 @@ def test_a_contract_without_a_backend_says_so() -> None:
 
     with pytest.raises(TypeError, match="Nameless must set `backend`"):
         Nameless.load_backend_class()
+
+
+def test_backend_mode_fixture_runs_each_mode(backend_mode: Mode, db: None) -> None:
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("fixture-user", password="pw")
+    backend = ModelBackend()
+    assert backend_mode.call(backend, "get_user", user.pk) == user
+    outcome = backend_mode.outcome(backend, "authenticate", None, username="fixture-user")
+    assert outcome.method == backend_mode.method_name("authenticate")
+    assert outcome.key == ("returned", None)
