@@ -8,6 +8,7 @@ the whole test matrix.
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,20 @@ from rules.predicates import is_staff
 
 from auth_backend_sdk import describe
 from auth_backend_sdk.checks import TAG
+from auth_backend_sdk.testing import AuthBackendContract, PermissionBackendContract
+from auth_backend_sdk.testing.base import Check, ContractBase
 from docs.examples import settings as docs_settings
+from docs.examples.check_command import check
 from docs.examples.checks import manage_py_check
+
+# The contract classes and tests the pages include run here, as part of this module: the
+# tutorial's (a TestCase) and the how-to guide's (a plain class, and a test using the
+# plugin's backend_mode fixture).
+from docs.examples.contract_under_pytest import (  # noqa: F401 (pytest collects them here)
+    TestLockoutBackendUnderPytest,
+    test_a_locked_out_account_is_refused,
+)
+from docs.examples.tutorial.test_contract import TestLockoutBackend  # noqa: F401
 
 from .conftest import ASYNC, SYNC, Mode
 
@@ -209,3 +222,92 @@ def test_no_page_has_an_untested_python_code_block() -> None:
         for match in UNTESTED_FENCE.finditer(page.read_text(encoding="utf-8"))
     ]
     assert offenders == [], "use a {doctest} block or a {literalinclude} of docs/examples"
+
+
+# The tutorial's check command output, as the page shows it.
+
+TUTORIAL = DOCS / "tutorial" / "dual_mode_in_five_minutes.md"
+
+
+def shown_run(page: str, marker: str) -> tuple[list[str], list[str]]:
+    """The arguments of the command shown before ``% check-output: <marker>``, and its output."""
+    before, _, after = page.partition(f"% check-output: {marker}\n")
+    command = before.rpartition("```sh\n")[2].partition("```")[0]
+    arguments = shlex.split(command.replace("\\\n", " "))
+    assert arguments[:4] == ["python", "-m", "auth_backend_sdk", "check"], command
+    output = after.partition("```text\n")[2].partition("\n```")[0]
+    return arguments[4:], output.splitlines()
+
+
+def normalized(line: str) -> str:
+    """A report line without what changes from run to run: times, counts, generated names."""
+    line = re.sub(r"contract-user-\d+-[0-9a-f]+", "contract-user-X", line)
+    line = re.sub(r"worst event-loop stall: .*", "worst event-loop stall: X", line)
+    return re.sub(r"\d+(\.\d+)?", "N", line)
+
+
+def in_order(shown: list[str], printed: list[str]) -> list[str]:
+    """The shown lines missing from the printed ones, in order (normalized)."""
+    remaining = iter(normalized(line) for line in printed)
+    return [line for line in shown if not any(normalized(line) == p for p in remaining)]
+
+
+@pytest.mark.parametrize(("marker", "status"), [("before", 1), ("after", 0)])
+def test_the_tutorial_shows_what_the_check_command_prints(marker: str, status: int) -> None:
+    arguments, shown = shown_run(TUTORIAL.read_text(encoding="utf-8"), marker)
+    done = check(*arguments)
+    assert done.returncode == status, done.stdout + done.stderr
+    assert in_order(shown, done.stdout.splitlines()) == [], done.stdout
+    verdict = "=> PASS" if status == 0 else "=> FAIL"
+    assert shown[-1].strip() == verdict
+
+
+def test_the_tutorial_shows_the_lockout_failure_and_then_none() -> None:
+    page = TUTORIAL.read_text(encoding="utf-8")
+    _, before = shown_run(page, "before")
+    _, after = shown_run(page, "after")
+    assert "  FAILED  permission_denied_crosses_unchanged (async)" in before
+    assert "  FAILED  subclass_overriding_authenticate_is_followed (async)" in before
+    assert not [line for line in after if "FAILED" in line]
+
+
+# The reference page's tables of checks, compared with the checks the contracts declare.
+
+CONTRACT_CHECKS = DOCS / "reference" / "contract_checks.md"
+TABLE_ROW = re.compile(
+    r"^\| `(?P<name>\w+)` \| (?P<modes>[^|]+) \| (?P<needs>[^|]+) \| (?P<asserts>.+) \|$"
+)
+
+
+def _capabilities(capabilities: frozenset[Any], joiner: str) -> str:
+    return joiner.join(f"`{c.value}`" for c in sorted(capabilities, key=lambda c: c.value))
+
+
+def documented_row(check: Check) -> tuple[str, str, str]:
+    """What the page's row of ``check`` must say: its modes, its needs, its first docstring line."""
+    modes = ", ".join(mode.value for mode in check.modes) if check.modes else "both, compared"
+    needs = []
+    if check.requires:
+        needs.append(_capabilities(check.requires, " and "))
+    if check.any_of:
+        needs.append(_capabilities(check.any_of, " or "))
+    if check.unless:
+        needs.append("not with " + _capabilities(check.unless, " or "))
+    return modes, "; ".join(needs) or "always", check.summary
+
+
+def rows_of_section(heading: str) -> dict[str, tuple[str, str, str]]:
+    section = CONTRACT_CHECKS.read_text(encoding="utf-8").partition(f"\n## {heading}\n")[2]
+    section = section.partition("\n## ")[0]
+    return {
+        match["name"]: (match["modes"], match["needs"], match["asserts"])
+        for match in map(TABLE_ROW.match, section.splitlines())
+        if match is not None
+    }
+
+
+@pytest.mark.parametrize("contract", [AuthBackendContract, PermissionBackendContract])
+def test_the_reference_lists_every_check_as_declared(contract: type[ContractBase]) -> None:
+    documented = rows_of_section(f"`{contract.__name__}`")
+    declared = {name: documented_row(c) for name, c in contract.__contract_checks__.items()}
+    assert documented == declared
