@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def check(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    # With --settings tests.settings the command creates its own test database:
-    # on SQLite that is in memory, never the one this pytest run is using.
-    env["ABS_TEST_DATABASE"] = "sqlite"
-    return subprocess.run(
-        [sys.executable, "-m", "auth_backend_sdk", "check", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=600,
-    )
+# The same helper the docs run their examples of the command with.
+from docs.examples.check_command import check
 
 
 @pytest.mark.parametrize(
