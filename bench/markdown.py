@@ -227,7 +227,11 @@ def render(
     h = "#" * level
     parts = [runs_table(runs)]
     if image:
-        parts.append(f"![Longest event-loop stall against concurrent logins]({image})")
+        parts += [
+            f"![Longest event-loop stall against concurrent logins]({image})",
+            "The longest event-loop stall against concurrent logins, both axes logarithmic "
+            "(reproduce with `make bench`).",
+        ]
     parts += [f"{h} Thread hops per async call"]
     parts += _per_run(
         runs,
