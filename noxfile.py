@@ -78,7 +78,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python="3.13")
 def typecheck(session: nox.Session) -> None:
-    session.install("-e", ".[typecheck,test]", django_spec("6.1"), "nox")
+    session.install("-e", ".[typecheck,test,bench]", django_spec("6.1"), "nox")
     session.run("mypy", *TYPED_PATHS)
 
 

@@ -113,7 +113,8 @@ class ContractBase(ContractHooks):
     backend: ClassVar[str | type]
     """The backend under test: a dotted path or a class."""
     capabilities: ClassVar[Collection[Capability] | None] = None
-    """What the backend supports; ``None`` infers it (see :func:`~auth_backend_sdk.testing.infer_capabilities`)."""
+    """What the backend supports; ``None`` infers it
+    (see :func:`~auth_backend_sdk.testing.infer_capabilities`)."""
     expected_failures: ClassVar[Mapping[str, str]] = {}
     """Test method name to the reason it is expected to fail (must fail: strict)."""
     fast_password_hasher: ClassVar[str | None] = "django.contrib.auth.hashers.MD5PasswordHasher"
