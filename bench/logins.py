@@ -32,6 +32,8 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from auth_backend_sdk.testing.loop_stall import measure_stall
+
 from .calls import PERMISSION_CACHES
 from .contenders import model_backends
 from .fixtures import PASSWORD, Fixtures
@@ -54,27 +56,15 @@ async def stall_and_rate(
     login: Callable[[], Awaitable[Any]], concurrency: int, batches: int
 ) -> tuple[float, float]:
     """(longest loop stall in seconds, logins per second) for ``batches`` of concurrent logins."""
-    done = False
-    worst = 0.0
-
-    async def ticker() -> None:
-        nonlocal worst
-        while not done:
-            before = time.perf_counter()
-            await asyncio.sleep(0.001)
-            worst = max(worst, time.perf_counter() - before - 0.001)
-
-    ticking = asyncio.ensure_future(ticker())
-    await asyncio.sleep(0.01)
-    start = time.perf_counter()
-    for _ in range(batches):
-        users = await asyncio.gather(*(as_a_request(login) for _ in range(concurrency)))
-        if any(user is None for user in users):
-            raise AssertionError("every login must succeed")
-    elapsed = time.perf_counter() - start
-    done = True
-    await ticking
-    return worst, concurrency * batches / elapsed
+    async with measure_stall() as stall:
+        await asyncio.sleep(0.01)
+        start = time.perf_counter()
+        for _ in range(batches):
+            users = await asyncio.gather(*(as_a_request(login) for _ in range(concurrency)))
+            if any(user is None for user in users):
+                raise AssertionError("every login must succeed")
+        elapsed = time.perf_counter() - start
+    return stall.worst_seconds, concurrency * batches / elapsed
 
 
 def hashing_limit(concurrency: int, batches: int) -> float:

@@ -10,9 +10,7 @@ never blocks.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,37 +20,22 @@ from django.test import override_settings
 
 from ..base import ContractBase, check
 from ..capabilities import AUTHENTICATES, Capability
+from ..loop_stall import measure_stall
 from ..modes import ASYNC
 from ..reporting import fail
 from .permissions import ANY_PERMISSIONS, PermissionHelpers
 
 __all__ = ["LoginEventLoopChecks", "PermissionEventLoopChecks", "longest_stall"]
 
-TICK = 0.001
 ATTEMPTS = 5
 
 
 async def _stall_during(call: Callable[[], Awaitable[Any]]) -> float:
-    """The longest the loop went without running the ticker while ``call`` ran, in ms."""
-    done = False
-    worst = 0.0
-
-    async def ticker() -> None:
-        nonlocal worst
-        while not done:
-            before = time.perf_counter()
-            await asyncio.sleep(TICK)
-            worst = max(worst, time.perf_counter() - before - TICK)
-
-    task = asyncio.ensure_future(ticker())
-    await asyncio.sleep(0)  # let the ticker start before the call can block
-    try:
+    """The longest the loop went without running other tasks while ``call`` ran, in ms."""
+    async with measure_stall() as stall:
         with contextlib.suppress(Exception):  # other checks judge results; this one, time
             await call()
-    finally:
-        done = True
-        await task
-    return worst * 1000
+    return stall.worst_ms
 
 
 def longest_stall(call: Callable[[], Awaitable[Any]], limit_ms: float) -> float:
