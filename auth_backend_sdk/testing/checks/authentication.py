@@ -23,10 +23,39 @@ from ..capabilities import AUTHENTICATES, Capability
 from ..modes import Mode
 from ..reporting import fail, render_inputs, render_outcome
 
-__all__ = ["AuthenticationChecks"]
+__all__ = ["AuthenticationChecks", "LoginHelpers"]
+
+AsyncCall = tuple[Any, tuple[Any, ...], dict[str, Any]]
 
 
-class AuthenticationChecks(ContractBase):
+class LoginHelpers(ContractBase):
+    """What checks of the async login methods share (no checks of its own)."""
+
+    def async_login_calls(self, backend: Any, user: Any, *, unknown: bool) -> dict[str, AsyncCall]:
+        """Labelled (method, args, kwargs) of aauthenticate and aget_user for ``user``.
+
+        ``unknown``: also a login of nobody in the database (not for backends
+        that create users).
+        """
+        if not callable(getattr(backend, "aauthenticate", None)):
+            raise fail("aauthenticate is missing: Django's aauthenticate() crashes")
+        cases = {
+            "aauthenticate": self.user_credentials(user),
+            "aauthenticate (wrong credentials)": self.wrong_credentials(user),
+        }
+        declared = self.declared_capabilities()
+        if unknown and Capability.CREATES_USERS not in declared:
+            cases["aauthenticate (unknown user)"] = self.unknown_credentials()
+        calls: dict[str, AsyncCall] = {
+            label: (backend.aauthenticate, (None,), credentials)
+            for label, credentials in cases.items()
+        }
+        if Capability.GET_USER in declared:
+            calls["aget_user"] = (backend.aget_user, (user.pk,), {})
+        return calls
+
+
+class AuthenticationChecks(LoginHelpers):
     def authenticate(
         self, mode: Mode, request: HttpRequest | None, credentials: dict[str, Any]
     ) -> Any:

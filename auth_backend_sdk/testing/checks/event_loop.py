@@ -19,10 +19,11 @@ from django.conf import global_settings
 from django.test import override_settings
 
 from ..base import ContractBase, check
-from ..capabilities import AUTHENTICATES, Capability
+from ..capabilities import AUTHENTICATES
 from ..loop_stall import measure_stall
 from ..modes import ASYNC
 from ..reporting import fail
+from .authentication import LoginHelpers
 from .permissions import ANY_PERMISSIONS, PermissionHelpers
 
 __all__ = ["LoginEventLoopChecks", "PermissionEventLoopChecks", "longest_stall"]
@@ -65,27 +66,19 @@ class _StallChecks(ContractBase):
             )
 
 
-class LoginEventLoopChecks(_StallChecks):
+class LoginEventLoopChecks(_StallChecks, LoginHelpers):
     @check(any_of=AUTHENTICATES, modes=(ASYNC,))
     def login_does_not_block_the_event_loop(self, mode: Any) -> None:
         """aauthenticate() and aget_user() leave the event loop running (real hasher)."""
         with override_settings(PASSWORD_HASHERS=global_settings.PASSWORD_HASHERS):
             user = self.create_user()
             backend = self.get_backend()
-            if not callable(getattr(backend, "aauthenticate", None)):
-                raise fail("aauthenticate is missing: Django's aauthenticate() crashes")
-            cases = {
-                "aauthenticate": self.user_credentials(user),
-                "aauthenticate (wrong credentials)": self.wrong_credentials(user),
+            calls = {
+                label: _bind(method, *args, **kwargs)
+                for label, (method, args, kwargs) in self.async_login_calls(
+                    backend, user, unknown=True
+                ).items()
             }
-            if Capability.CREATES_USERS not in self.declared_capabilities():
-                cases["aauthenticate (unknown user)"] = self.unknown_credentials()
-            calls: dict[str, Callable[[], Awaitable[Any]]] = {
-                label: _bind(backend.aauthenticate, None, **credentials)
-                for label, credentials in cases.items()
-            }
-            if Capability.GET_USER in self.declared_capabilities():
-                calls["aget_user"] = _bind(backend.aget_user, user.pk)
             self.measure_stalls(calls)
 
 

@@ -15,9 +15,10 @@ from asgiref.sync import async_to_sync
 
 from ...hops import count_hops
 from ..base import ContractBase, check
-from ..capabilities import AUTHENTICATES, Capability
+from ..capabilities import AUTHENTICATES
 from ..modes import ASYNC
 from ..reporting import fail
+from .authentication import LoginHelpers
 from .permissions import ANY_PERMISSIONS, PermissionHelpers
 
 __all__ = ["AuthenticationHopChecks", "PermissionHopChecks"]
@@ -46,22 +47,18 @@ class _HopChecks(ContractBase):
             raise fail("thread hops over budget", *over)
 
 
-class AuthenticationHopChecks(_HopChecks):
+class AuthenticationHopChecks(_HopChecks, LoginHelpers):
     @check(any_of=AUTHENTICATES, modes=(ASYNC,))
     def thread_hops_of_login(self, mode: Any) -> None:
         """Counts thread hops of aauthenticate() and aget_user(); asserts hop_budgets."""
         user = self.create_user()
         backend = self.get_backend()
-        if not callable(getattr(backend, "aauthenticate", None)):
-            raise fail("aauthenticate is missing: Django's aauthenticate() crashes")
         hops = {
-            "aauthenticate": self.count(backend.aauthenticate, None, **self.user_credentials(user)),
-            "aauthenticate (wrong credentials)": self.count(
-                backend.aauthenticate, None, **self.wrong_credentials(user)
-            ),
+            label: self.count(method, *args, **kwargs)
+            for label, (method, args, kwargs) in self.async_login_calls(
+                backend, user, unknown=False
+            ).items()
         }
-        if Capability.GET_USER in self.declared_capabilities():
-            hops["aget_user"] = self.count(backend.aget_user, user.pk)
         self.record_and_judge(hops)
 
 
