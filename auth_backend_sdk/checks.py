@@ -9,6 +9,7 @@ auth_backend_sdk.W003    Warning async side missing: async callers skip or crash
 auth_backend_sdk.E004    Error   ``authenticate`` or ``get_user`` has no sync side
 auth_backend_sdk.W005    Warning a permission method has no sync side
 auth_backend_sdk.E006    Error   the entry cannot be imported, or is not a class
+auth_backend_sdk.E007    Error   neither ``authenticate`` nor ``aauthenticate``
 ======================== ======= ==================================================
 """
 
@@ -89,8 +90,27 @@ def check_authentication_backends(
                 )
             )
             continue
+        if described.pair("authenticate").absent:
+            messages.append(_no_authenticate_message(path))
         messages.extend(_pair_message(path, p) for p in described.hazards)
     return messages
+
+
+def _no_authenticate_message(path: str) -> CheckMessage:
+    # django.contrib.auth._get_compatible_backends() reads
+    # inspect.signature(backend.authenticate) of every listed backend, for
+    # authenticate() and aauthenticate() alike, before asking any of them.
+    return Error(
+        f"{path}: defines neither authenticate() nor aauthenticate(), so every login, sync "
+        f"or async, raises AttributeError: Django reads the signature of "
+        f"backend.authenticate for each backend it tries.",
+        hint=(
+            "A backend that only answers permission checks still needs authenticate() "
+            "returning None: subclass auth_backend_sdk.BaseBackend (or Django's BaseBackend)."
+        ),
+        obj=path,
+        id="auth_backend_sdk.E007",
+    )
 
 
 def _pair_message(path: str, described: PairDescription) -> CheckMessage:

@@ -6,12 +6,14 @@ import sys
 import types
 
 import pytest
+from django.contrib.auth import aauthenticate, authenticate
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.core.checks import Error, Warning, run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
+import auth_backend_sdk
 from auth_backend_sdk.checks import TAG, check_authentication_backends
 
 
@@ -23,6 +25,23 @@ class AsyncOverride(ModelBackend):
 class HasPermOnly(BaseBackend):
     def has_perm(self, user_obj: object, perm: str, obj: object = None) -> bool:
         return True
+
+
+class PermissionsOnly:
+    """A permission backend that is not a BaseBackend: no authenticate() at all."""
+
+    def has_perm(self, user_obj: object, perm: str, obj: object = None) -> bool:
+        return perm == "tests.view_everything"
+
+    async def ahas_perm(self, user_obj: object, perm: str, obj: object = None) -> bool:
+        return perm == "tests.view_everything"
+
+
+class PermissionsOnlyFixed(auth_backend_sdk.BaseBackend[object]):
+    """The fix E007 hints at: BaseBackend's authenticate() returns None."""
+
+    def has_perm(self, user_obj: object, perm: str, obj: object = None) -> bool:
+        return perm == "tests.view_everything"
 
 
 class SyncBridgeOverride(BaseBackend):
@@ -93,6 +112,12 @@ def test_missing_sync_side_of_a_permission_method_is_a_warning() -> None:
     module = types.ModuleType("async_only_permissions")
 
     class AsyncPermissions:
+        def authenticate(self, request: object, **credentials: object) -> None:
+            return None
+
+        async def aauthenticate(self, request: object, **credentials: object) -> None:
+            return None
+
         async def ahas_perm(self, user_obj: object, perm: str, obj: object = None) -> bool:
             return True
 
@@ -159,3 +184,36 @@ def test_the_check_is_registered_with_django() -> None:
             call_command("check")
     with override_settings(AUTHENTICATION_BACKENDS=["tests.wrapped.LockoutBackend"]):
         call_command("check")
+
+
+def test_a_backend_without_authenticate_is_an_error() -> None:
+    [(check_id, message)] = messages_for("tests.test_checks.PermissionsOnly")
+    assert check_id == "auth_backend_sdk.E007"
+    assert "defines neither authenticate() nor aauthenticate()" in message
+    assert ids_for("tests.test_checks.PermissionsOnlyFixed") == []
+
+
+@override_settings(
+    AUTHENTICATION_BACKENDS=["tests.test_checks.PermissionsOnly", "tests.backends.LockoutBackend"]
+)
+def test_without_authenticate_every_sync_login_crashes_as_e007_says() -> None:
+    with pytest.raises(AttributeError, match="authenticate"):
+        authenticate(None, username="alice", password="right")
+
+
+@override_settings(
+    AUTHENTICATION_BACKENDS=["tests.test_checks.PermissionsOnly", "tests.backends.LockoutBackend"]
+)
+async def test_without_authenticate_every_async_login_crashes_as_e007_says() -> None:
+    with pytest.raises(AttributeError, match="authenticate"):
+        await aauthenticate(None, username="alice", password="right")
+
+
+@override_settings(AUTHENTICATION_BACKENDS=["tests.test_checks.PermissionsOnlyFixed"])
+def test_with_the_fix_a_sync_login_reaches_no_user() -> None:
+    assert authenticate(None, username="alice", password="right") is None
+
+
+@override_settings(AUTHENTICATION_BACKENDS=["tests.test_checks.PermissionsOnlyFixed"])
+async def test_with_the_fix_an_async_login_reaches_no_user() -> None:
+    assert await aauthenticate(None, username="alice", password="right") is None

@@ -179,6 +179,7 @@ def test_hook_that_queries_holds_in_both_modes_on_the_reference_backend(
         (f"{HAZARDS}.ReviewerPermissionBackend", ["auth_backend_sdk.W003"] * 2),
         (f"{HAZARDS}.OneTimeCodeBackend", ["auth_backend_sdk.E004"] * 2),
         ("docs.examples.check_cases.AsyncReviewerBackend", ["auth_backend_sdk.W005"]),
+        ("docs.examples.check_cases.ReviewerGrantsBackend", ["auth_backend_sdk.E007"]),
         (f"{ADAPTED}.LockoutBackend", []),
         (f"{ADAPTED}.ReviewerPermissionBackend", []),
         (f"{ADAPTED}.OneTimeCodeBackend", []),

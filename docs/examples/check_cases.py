@@ -32,3 +32,15 @@ class AsyncReviewerBackend:
         self, user_obj: User | AnonymousUser, perm: str, obj: Model | None = None
     ) -> bool:
         return perm == "docs.review" and user_obj.get_username() in REVIEWERS
+
+
+class ReviewerGrantsBackend:
+    """E007: answers permission checks, but defines no ``authenticate`` at all."""
+
+    def has_perm(self, user_obj: User | AnonymousUser, perm: str, obj: Model | None = None) -> bool:
+        return perm == "docs.review" and user_obj.get_username() in REVIEWERS
+
+    async def ahas_perm(
+        self, user_obj: User | AnonymousUser, perm: str, obj: Model | None = None
+    ) -> bool:
+        return self.has_perm(user_obj, perm, obj)
