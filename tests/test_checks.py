@@ -8,6 +8,7 @@ import types
 import pytest
 from django.contrib.auth import aauthenticate, authenticate
 from django.contrib.auth.backends import BaseBackend, ModelBackend
+from django.contrib.auth.models import User
 from django.core.checks import Error, Warning, run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -37,7 +38,7 @@ class PermissionsOnly:
         return perm == "tests.view_everything"
 
 
-class PermissionsOnlyFixed(auth_backend_sdk.BaseBackend[object]):
+class PermissionsOnlyFixed(auth_backend_sdk.BaseBackend[User]):
     """The fix E007 hints at: BaseBackend's authenticate() returns None."""
 
     def has_perm(self, user_obj: object, perm: str, obj: object = None) -> bool:
