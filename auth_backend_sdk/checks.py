@@ -27,6 +27,7 @@ from .description import Hazard, PairDescription, describe
 __all__ = ["TAG", "check_authentication_backends"]
 
 TAG = "auth_backends"
+"""The check tag: ``manage.py check --tag auth_backends`` runs only these checks."""
 
 _ASYNC_MISSING_CONSEQUENCE = {
     "authenticate": (

@@ -33,12 +33,16 @@ __all__ = ["BackendDescription", "Hazard", "PairDescription", "Side", "Status", 
 
 
 class Status(str, enum.Enum):
+    """How one side of a pair resolves on the described class."""
+
     NATIVE = "native"
     DERIVED = "derived"
     MISSING = "missing"
 
 
 class Hazard(str, enum.Enum):
+    """Why the two sides of a pair disagree; each has its system check (E001 to W005)."""
+
     ASYNC_SHADOWED = "async-shadowed"
     SYNC_SHADOWED = "sync-shadowed"
     ASYNC_MISSING = "async-missing"
@@ -60,6 +64,7 @@ class Side:
 
     @property
     def where(self) -> str:
+        """The name of the class the side is defined in; empty for a missing side."""
         return self.defined_in.__name__ if self.defined_in is not None else ""
 
     def __str__(self) -> str:
@@ -83,10 +88,12 @@ class PairDescription:
 
     @property
     def absent(self) -> bool:
+        """Neither side exists: the backend does not take part in this pair at all."""
         return self.sync.status is Status.MISSING and self.async_.status is Status.MISSING
 
     @property
     def verdict(self) -> str:
+        """``"ok"``, ``"absent"`` or the hazard's value, as the table's last column shows it."""
         if self.absent:
             return "absent"
         if self.hazard is None:
@@ -105,19 +112,26 @@ class BackendDescription:
 
     @property
     def is_dual_mode(self) -> bool:
+        """The class went through the dual-mode engine (``dual_mode()`` or ``DualModeMixin``)."""
         return is_resolved(self.backend)
 
     @property
     def hazards(self) -> tuple[PairDescription, ...]:
+        """The pairs whose sides disagree, in Django's order."""
         return tuple(p for p in self.pairs if p.hazard is not None)
 
     def pair(self, sync_name: str) -> PairDescription:
+        """The description of the pair named by its sync side (``"authenticate"``).
+
+        Raises ``KeyError`` for a name that is not one of the described pairs.
+        """
         for described in self.pairs:
             if described.pair.sync_name == sync_name:
                 return described
         raise KeyError(sync_name)
 
     def table(self) -> str:
+        """One row per pair the backend takes part in, then the absent ones on one line."""
         mode = "dual-mode" if self.is_dual_mode else "not dual-mode"
         rows = [("pair", "sync", "async", "verdict")]
         rows += [

@@ -26,6 +26,8 @@ __all__ = ["HopCount", "count_hops"]
 
 @dataclass
 class HopCount:
+    """The thread hops counted so far by :func:`count_hops`; read ``count`` after the block."""
+
     count: int = 0
 
 

@@ -25,6 +25,7 @@ PERMISSION_PAIRS: tuple[MethodPair, ...] = (
     MethodPair("has_perm", "ahas_perm"),
     MethodPair("has_module_perms", "ahas_module_perms"),
 )
+"""Pairs ``User.has_perm()`` and its kin call on each backend that defines them."""
 
 DJANGO_HOOK_PAIRS: tuple[MethodPair, ...] = (
     MethodPair("configure_user", "aconfigure_user"),

@@ -65,6 +65,12 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> AbstractBaseUser | None:
+        """The user whose ``USERNAME_FIELD`` is ``username``, if the password matches.
+
+        ``None`` for anything else: a user ``user_can_authenticate()`` refuses,
+        malformed values, a missing credential. An unknown username costs a
+        hash too, as in Django, so response times do not tell who exists.
+        """
         return run_sync(self._authenticate(username, _seal(password), kwargs))
 
     @sensitive_variables("password")
@@ -79,6 +85,7 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         return await run_async(self._authenticate(username, _seal(password), kwargs))
 
     def get_user(self, user_id: Any) -> AbstractBaseUser | None:  # type: ignore[override]
+        """The user with primary key ``user_id``, if ``user_can_authenticate()`` allows them."""
         return run_sync(self._get_user(user_id))
 
     async def aget_user(self, user_id: Any) -> AbstractBaseUser | None:  # type: ignore[override]
@@ -104,6 +111,7 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         return await run_async(self._permissions(user_obj, obj, "group"))
 
     def get_all_permissions(self, user_obj: _AnyUser, obj: Model | None = None) -> set[str]:
+        """User and group permission strings of an active user, cached on ``user_obj``."""
         return run_sync(self._all_permissions(user_obj, obj))
 
     async def aget_all_permissions(self, user_obj: _AnyUser, obj: Model | None = None) -> set[str]:
@@ -111,6 +119,7 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         return await run_async(self._all_permissions(user_obj, obj))
 
     def has_perm(self, user_obj: _AnyUser, perm: str, obj: Model | None = None) -> bool:
+        """Whether an active ``user_obj`` holds ``perm`` (``"app_label.codename"``)."""
         return run_sync(self._has_perm(user_obj, perm, obj))
 
     async def ahas_perm(self, user_obj: _AnyUser, perm: str, obj: Model | None = None) -> bool:
