@@ -60,7 +60,7 @@ def check_authentication_backends(
         except ImportError as exc:
             messages.append(
                 Error(
-                    f"AUTHENTICATION_BACKENDS entry {path!r} cannot be imported: {exc}",
+                    f"This AUTHENTICATION_BACKENDS entry cannot be imported: {exc}",
                     hint="Fix the dotted path, or install the package that provides it.",
                     obj=path,
                     id="auth_backend_sdk.E006",
@@ -70,7 +70,7 @@ def check_authentication_backends(
         if not isinstance(backend, type):
             messages.append(
                 Error(
-                    f"AUTHENTICATION_BACKENDS entry {path!r} is not a class "
+                    f"This AUTHENTICATION_BACKENDS entry is not a class "
                     f"(it is a {type(backend).__name__}).",
                     hint="List the backend class itself.",
                     obj=path,
@@ -83,8 +83,7 @@ def check_authentication_backends(
         except TypeError as exc:  # a class that defines no backend method at all
             messages.append(
                 Error(
-                    f"AUTHENTICATION_BACKENDS entry {path!r} is not an authentication "
-                    f"backend: {exc}",
+                    f"This AUTHENTICATION_BACKENDS entry is not an authentication backend: {exc}",
                     hint="List the backend class itself.",
                     obj=path,
                     id="auth_backend_sdk.E006",
@@ -102,9 +101,9 @@ def _no_authenticate_message(path: str) -> CheckMessage:
     # inspect.signature(backend.authenticate) of every listed backend, for
     # authenticate() and aauthenticate() alike, before asking any of them.
     return Error(
-        f"{path}: defines neither authenticate() nor aauthenticate(), so every login, sync "
-        f"or async, raises AttributeError: Django reads the signature of "
-        f"backend.authenticate for each backend it tries.",
+        "Defines neither authenticate() nor aauthenticate(), so every login, sync "
+        "or async, raises AttributeError: Django reads the signature of "
+        "backend.authenticate for each backend it tries.",
         hint=(
             "A backend that only answers permission checks still needs authenticate() "
             "returning None: subclass auth_backend_sdk.BaseBackend (or Django's BaseBackend)."
@@ -124,7 +123,7 @@ def _pair_message(path: str, described: PairDescription) -> CheckMessage:
     hazard = described.hazard
     if hazard is Hazard.ASYNC_SHADOWED:
         return Error(
-            f"{path}: {sync.name}() is overridden in {sync.where}, but {async_.name}() "
+            f"{sync.name}() is overridden in {sync.where}, but {async_.name}() "
             f"comes from {async_.where}, so async calls bypass the override.",
             hint=f"{wrap} Or define {async_.name}() in {sync.where} as well.",
             obj=path,
@@ -132,7 +131,7 @@ def _pair_message(path: str, described: PairDescription) -> CheckMessage:
         )
     if hazard is Hazard.SYNC_SHADOWED:
         return Error(
-            f"{path}: {async_.name}() is overridden in {async_.where}, but {sync.name}() "
+            f"{async_.name}() is overridden in {async_.where}, but {sync.name}() "
             f"comes from {sync.where}, so sync calls bypass the override.",
             hint=f"{wrap} Or define {sync.name}() in {async_.where} as well.",
             obj=path,
@@ -143,7 +142,7 @@ def _pair_message(path: str, described: PairDescription) -> CheckMessage:
             sync.name, f"async callers of {async_.name}() skip this backend"
         )
         return Warning(
-            f"{path}: {sync.name}() is defined in {sync.where} but {async_.name}() is "
+            f"{sync.name}() is defined in {sync.where} but {async_.name}() is "
             f"missing: {consequence}.",
             hint=wrap,
             obj=path,
@@ -154,7 +153,7 @@ def _pair_message(path: str, described: PairDescription) -> CheckMessage:
         sync.name, f"sync callers of {sync.name}() skip this backend"
     )
     return (Error if fatal else Warning)(
-        f"{path}: {async_.name}() is defined in {async_.where} but {sync.name}() is "
+        f"{async_.name}() is defined in {async_.where} but {sync.name}() is "
         f"missing: {consequence}.",
         hint=wrap,
         obj=path,

@@ -66,7 +66,7 @@ def main() -> None:
         with override_settings(AUTHENTICATION_BACKENDS=backends):
             messages = run_checks(tags=[TAG])
         for message in messages:
-            print(f"{message.id} {message.msg}\n    HINT: {message.hint}")
+            print(f"{message.obj}: ({message.id}) {message.msg}\n    HINT: {message.hint}")
         print(f"{len(messages)} issue(s).")
 
     heading("python -m auth_backend_sdk check: the contract suite, side by side")

@@ -82,7 +82,7 @@ def test_checks_fire_on_backends_as_written_and_not_once_adapted(
 def test_messages_name_the_backend_the_method_both_origins_and_the_fix() -> None:
     [(_, message)] = messages_for("tests.backends.LockoutBackend")
     assert message == (
-        "tests.backends.LockoutBackend: authenticate() is overridden in LockoutBackend, but "
+        "authenticate() is overridden in LockoutBackend, but "
         "aauthenticate() comes from ModelBackend, so async calls bypass the override."
     )
     with override_settings(AUTHENTICATION_BACKENDS=["tests.backends.LockoutBackend"]):
@@ -190,7 +190,7 @@ def test_the_check_is_registered_with_django() -> None:
 def test_a_backend_without_authenticate_is_an_error() -> None:
     [(check_id, message)] = messages_for("tests.test_checks.PermissionsOnly")
     assert check_id == "auth_backend_sdk.E007"
-    assert "defines neither authenticate() nor aauthenticate()" in message
+    assert "Defines neither authenticate() nor aauthenticate()" in message
     assert ids_for("tests.test_checks.PermissionsOnlyFixed") == []
 
 
