@@ -9,7 +9,10 @@ Everything is measured side by side in one run (GUIDE.md section 5):
 * N concurrent ``aauthenticate()`` logins, each in its own
   ``ThreadSensitiveContext`` as Django's ASGI handler runs a request, for
   every contender: the longest event-loop stall (a 1 ms ticker's worst
-  lateness) and the login rate, also as a fraction of the hashing limit;
+  lateness), the part of it the loop thread spent on the logins' own work
+  (``Stall.blocking_ms``: what the backend does to the loop, whatever else
+  loads the machine) and the login rate, also as a fraction of the hashing
+  limit;
 * cold ``ahas_perm()`` checks (permission caches dropped before each).
 
 With fewer than ``min_logins`` concurrent logins, batches of N run one after
@@ -54,8 +57,8 @@ async def as_a_request(call: Callable[[], Awaitable[Any]]) -> Any:
 
 async def stall_and_rate(
     login: Callable[[], Awaitable[Any]], concurrency: int, batches: int
-) -> tuple[float, float]:
-    """(longest loop stall in seconds, logins per second) for ``batches`` of concurrent logins."""
+) -> tuple[float, float, float]:
+    """(longest loop stall, its part on the loop's own work, in seconds; logins per second)."""
     async with measure_stall() as stall:
         await asyncio.sleep(0.01)
         start = time.perf_counter()
@@ -64,7 +67,7 @@ async def stall_and_rate(
             if any(user is None for user in users):
                 raise AssertionError("every login must succeed")
         elapsed = time.perf_counter() - start
-    return stall.worst_seconds, concurrency * batches / elapsed
+    return stall.worst_seconds, stall.blocking_seconds, concurrency * batches / elapsed
 
 
 def hashing_limit(concurrency: int, batches: int) -> float:
@@ -93,7 +96,7 @@ def measure_logins(
         batches = math.ceil(min_logins / concurrency)
         # The machine is shared: take the limit before and after, and average.
         limit_before = hashing_limit(concurrency, batches)
-        stalls, rates = {}, {}
+        stalls, blocking, rates = {}, {}, {}
         for name, backend in backends.items():
 
             async def login(backend: Any = backend) -> Any:
@@ -101,8 +104,8 @@ def measure_logins(
                     None, username=fixtures.slow_login, password=PASSWORD
                 )
 
-            stall, rates[name] = asyncio.run(stall_and_rate(login, concurrency, batches))
-            stalls[name] = stall * 1000
+            stall, on_loop, rates[name] = asyncio.run(stall_and_rate(login, concurrency, batches))
+            stalls[name], blocking[name] = stall * 1000, on_loop * 1000
         limit = (limit_before + hashing_limit(concurrency, batches)) / 2
         rows.append(
             {
@@ -110,6 +113,7 @@ def measure_logins(
                 "logins": concurrency * batches,
                 "hashing_limit_per_second": limit,
                 "stall_ms": stalls,
+                "blocking_ms": blocking,
                 "logins_per_second": rates,
                 "of_hashing_limit": {name: rate / limit for name, rate in rates.items()},
                 "vs_django": {name: rate / rates["django"] for name, rate in rates.items()},
