@@ -256,7 +256,8 @@ def render(
     parts += _per_run(
         runs,
         "Concurrent `aauthenticate()` logins, each in its own `ThreadSensitiveContext` as "
-        "Django's ASGI handler runs a request. Longest stall: the worst lateness of a 1 ms "
+        "Django's ASGI handler runs a request, after one unmeasured login per backend (imports, "
+        "pool threads). Longest stall: the worst lateness of a 1 ms "
         "ticker on the event loop while the logins run; of it on the loop: the part the loop "
         "thread spent on the logins' own work (its CPU time, or found blocked in their code), "
         "which the machine's other load does not inflate. Hashing limit: as many "
