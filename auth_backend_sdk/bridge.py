@@ -15,6 +15,13 @@ Django's error reports and Sentry skip them; the source keeps its own
 into the worker thread sealed (see :class:`_SealedArguments`): asgiref keeps
 them in a ``functools.partial`` in frames that error reports do show, and a
 password or token there would be printed in full.
+
+A derived method follows a replacement of its source: if the source's name
+is reassigned on the class that defines it, or on the class the derived
+method is set on (``unittest.mock.patch.object`` in a test, or the subclass
+``dual_mode()`` makes), each call runs whatever is there now, bound as
+attribute access would bind it. The check is one dictionary lookup per
+namespace; while nothing is replaced, the source built in is called.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import asyncio
 import inspect
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from types import FunctionType
+from types import FunctionType, MappingProxyType
 from typing import Any
 
 from asgiref.sync import AsyncToSync, SyncToAsync, iscoroutinefunction
@@ -37,16 +44,26 @@ _MARKER = "__dual_mode_derived__"
 
 @dataclass(frozen=True)
 class Derivation:
-    """What a derived method was made from: ``owner.source_name``."""
+    """What a derived method was made from: ``owner.source_name``, for ``holder``."""
 
     owner: type
     source_name: str
     source: Callable[..., Any]
     name: str
+    holder: type
+    """The class the derived method was set on."""
 
     @property
     def source_label(self) -> str:
         return f"{self.owner.__name__}.{self.source_name}"
+
+    def follows(self, value: object, defined_in: type | None) -> bool:
+        """Whether a call runs ``value``, found as the source's name on ``defined_in``.
+
+        True for the source itself, and for a replacement of it on the owner
+        or the holder: the only namespaces a derived method reads per call.
+        """
+        return value is self.source or defined_in in (self.owner, self.holder)
 
 
 def derivation_of(value: object) -> Derivation | None:
@@ -55,16 +72,25 @@ def derivation_of(value: object) -> Derivation | None:
     return marker if isinstance(marker, Derivation) else None
 
 
-def derive_async(owner: type, source_name: str, name: str) -> Callable[..., Any]:
-    """Build ``owner.<name>``, an ``async def`` running ``owner.<source_name>`` in a thread.
+def derive_async(
+    owner: type, source_name: str, name: str, holder: type | None = None
+) -> Callable[..., Any]:
+    """Build ``<name>`` for ``holder``: an ``async def`` running ``owner.<source_name>``.
 
-    ``thread_sensitive=True`` keeps every call on the thread Django's ORM uses
-    for the request, so database connections and transactions stay consistent
-    with the sync code the method was written for.
+    ``holder`` is the class the derived method is set on (``owner`` when
+    omitted). The source runs in a thread: ``thread_sensitive=True`` keeps
+    every call on the thread Django's ORM uses for the request, so database
+    connections and transactions stay consistent with the sync code the
+    method was written for.
     """
+    holder = owner if holder is None else holder
     source = _source_function(owner, source_name, name, want_coroutine=False)
+    replacement_of = _replacement_finder(source, source_name, owner, holder)
 
     def unseal(self: Any, sealed: _SealedArguments) -> Any:
+        replaced = replacement_of(self)
+        if replaced is not None:
+            return replaced(*sealed.args, **sealed.kwargs)
         return source(self, *sealed.args, **sealed.kwargs)
 
     bridge: SyncToAsync[..., Any] = SyncToAsync(unseal, thread_sensitive=True)
@@ -73,11 +99,13 @@ def derive_async(owner: type, source_name: str, name: str) -> Callable[..., Any]
         __traceback_hide__ = True
         return await bridge(self, _SealedArguments(args, kwargs))
 
-    return _dress(derived, owner, source_name, source, name)
+    return _dress(derived, Derivation(owner, source_name, source, name, holder))
 
 
-def derive_sync(owner: type, source_name: str, name: str) -> Callable[..., Any]:
-    """Build ``owner.<name>``, a plain method running coroutine ``owner.<source_name>``.
+def derive_sync(
+    owner: type, source_name: str, name: str, holder: type | None = None
+) -> Callable[..., Any]:
+    """Build ``<name>`` for ``holder``: a plain method running coroutine ``owner.<source_name>``.
 
     From a worker thread of ``sync_to_async`` the coroutine runs on the outer
     event loop (asgiref's usual routing); from plain sync code it runs in a
@@ -85,7 +113,9 @@ def derive_sync(owner: type, source_name: str, name: str) -> Callable[..., Any]:
     :class:`SyncMethodInEventLoopError`, because blocking there would freeze
     every other task on the loop.
     """
+    holder = owner if holder is None else holder
     source = _source_function(owner, source_name, name, want_coroutine=True)
+    replacement_of = _replacement_finder(source, source_name, owner, holder)
     # Built once: the message names the class the method was derived on.
     in_loop_message = (
         f"{owner.__qualname__}.{name}() is derived from its async twin "
@@ -99,9 +129,40 @@ def derive_sync(owner: type, source_name: str, name: str) -> Callable[..., Any]:
             raise SyncMethodInEventLoopError(in_loop_message)
         # A new AsyncToSync per call, as async_to_sync() does: asgiref before
         # 3.9 remembers the first event loop on the instance.
+        replaced = replacement_of(self)
+        if replaced is not None:
+            return AsyncToSync(replaced)(*args, **kwargs)
         return AsyncToSync(source)(self, *args, **kwargs)
 
-    return _dress(derived, owner, source_name, source, name)
+    return _dress(derived, Derivation(owner, source_name, source, name, holder))
+
+
+def _replacement_finder(
+    source: Callable[..., Any], source_name: str, owner: type, holder: type
+) -> Callable[[Any], Callable[..., Any] | None]:
+    """A function giving what replaced ``source`` (bound to ``self``), or None if nothing did.
+
+    Only the defining class and the holder are looked at, never
+    ``type(self)``: a subclass's own definition of ``source_name`` must not
+    be reached when ``super()`` leads here from that subclass.
+    """
+    defining = owner.__dict__
+    holder_namespace: MappingProxyType[str, Any] | None = None
+    if holder is not owner:
+        holder_namespace = holder.__dict__
+
+    def replacement_of(self: Any) -> Callable[..., Any] | None:
+        current = defining.get(source_name, source)
+        if holder_namespace is not None and current is source:
+            current = holder_namespace.get(source_name, source)
+        if current is source:
+            return None
+        # Bound as attribute access binds it: a function gets self, a Mock does not.
+        bind = getattr(type(current), "__get__", None)
+        bound: Callable[..., Any] = current if bind is None else bind(current, self)
+        return bound
+
+    return replacement_of
 
 
 class _SealedArguments:
@@ -138,22 +199,17 @@ def _source_function(
     return source
 
 
-def _dress(
-    derived: Callable[..., Any],
-    owner: type,
-    source_name: str,
-    source: Callable[..., Any],
-    name: str,
-) -> Callable[..., Any]:
-    derived.__name__ = name
-    derived.__qualname__ = f"{owner.__qualname__}.{name}"
-    derived.__module__ = owner.__module__
+def _dress(derived: Callable[..., Any], derivation: Derivation) -> Callable[..., Any]:
+    source = derivation.source
+    derived.__name__ = derivation.name
+    derived.__qualname__ = f"{derivation.owner.__qualname__}.{derivation.name}"
+    derived.__module__ = derivation.owner.__module__
     derived.__doc__ = source.__doc__
     vars(derived).update(
         {
             "__wrapped__": source,
             "__signature__": inspect.signature(source),
-            _MARKER: Derivation(owner, source_name, source, name),
+            _MARKER: derivation,
         }
     )
     return derived

@@ -207,7 +207,7 @@ def _honours(side: Side, twin: Side) -> bool:
     """Whether calling ``side`` runs whatever ``twin`` resolves to (or is native)."""
     derivation = derivation_of(side.value)
     if derivation is not None:
-        return derivation.source is twin.value
+        return derivation.follows(twin.value, twin.defined_in)
     default = foreign_default(side.value)
     if default is None or default.follows_twin:
         return True

@@ -169,7 +169,7 @@ def _settle(
     name: str,
     defined: bool,
     twin_name: str,
-    derive: Callable[[type, str, str], Callable[..., Any]],
+    derive: Callable[[type, str, str, type], Callable[..., Any]],
 ) -> None:
     current = lookup(cls, name)
     current_value = current[1] if current is not None else None
@@ -182,7 +182,7 @@ def _settle(
     derivation = derivation_of(current_value)
     if derivation is not None and derivation.source is native.owner.__dict__[twin_name]:
         return  # already inherited from a base derived from the same source
-    setattr(cls, name, derive(native.owner, twin_name, name))
+    setattr(cls, name, derive(native.owner, twin_name, name, cls))
 
 
 class DualMode:
