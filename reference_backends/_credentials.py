@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -10,13 +11,11 @@ from django.contrib.auth.hashers import check_password
 from django.utils.crypto import get_random_string
 from django.views.decorators.debug import sensitive_variables
 
-__all__ = [
-    "Secret",
-    "check_with_user_method",
-    "has_own_check_password",
-    "usable_text",
-    "verify_password_for",
-]
+from auth_backend_sdk.engine import MethodPair, find_native
+
+from ._flow import Awaited, EachMode, Effect, InOrmThread
+
+__all__ = ["Secret", "password_check_of_model", "usable_text", "verify_password_for"]
 
 
 class Secret:
@@ -64,19 +63,70 @@ def usable_text(value: object) -> str | None:
     return value
 
 
-def has_own_check_password(user: AbstractBaseUser) -> bool:
-    """Whether the user model overrides ``check_password()`` (a pepper, another store, ...)."""
-    return type(user).check_password is not AbstractBaseUser.check_password
+_CHECK_PASSWORD = MethodPair("check_password", "acheck_password")
 
 
-@sensitive_variables("password")
-def check_with_user_method(user: AbstractBaseUser, secret: Secret) -> bool:
-    """The model's own ``check_password()``: it may save, so it runs in the ORM's thread."""
-    password = secret.reveal()
-    return user.check_password(password)
+def password_check_of_model(user: AbstractBaseUser, secret: Secret) -> Effect | None:
+    """The step running the user model's own password check; None if it keeps Django's.
+
+    A model may override ``check_password()``, ``acheck_password()`` or both
+    (a pepper, another store, a lockout). As for backends, the most-derived
+    definition wins in both modes; a class defining both sides gets each in
+    its own mode. The model's code may save, so a sync check runs in the
+    ORM's thread.
+    """
+    model = type(user)
+    if (
+        model.check_password is AbstractBaseUser.check_password
+        and model.acheck_password is AbstractBaseUser.acheck_password
+    ):
+        return None
+    native = find_native(model, _CHECK_PASSWORD)
+    sync_check = InOrmThread(_check_with_model, (user, secret))
+    async_check = Awaited(_acheck_with_model, (user, secret))
+    if native is None or (native.has_sync and native.has_async):
+        return EachMode(sync_check, async_check)
+    return sync_check if native.has_sync else async_check
 
 
-@sensitive_variables("password")
+# sensitive_variables() with no names masks every variable of every frame
+# below it in an error report, including frames of Django and of the user
+# model: a narrower mask here would be replaced by theirs (or by none).
+@sensitive_variables()
+def _check_with_model(user: AbstractBaseUser, secret: Secret) -> bool:
+    return user.check_password(secret.reveal())
+
+
+@sensitive_variables()
+async def _acheck_with_model(user: AbstractBaseUser, secret: Secret) -> bool:
+    try:
+        return await user.acheck_password(secret.reveal())
+    except BaseException as failure:
+        # Error reports find a frame's mask by walking f_back up to a
+        # sensitive_variables() wrapper, and a finished coroutine's frame has
+        # no f_back: every frame below here (the model's, Django's hashers')
+        # would be shown unmasked, password included. Their variables go.
+        _clear_finished_frames(failure)
+        raise
+
+
+def _clear_finished_frames(failure: BaseException) -> None:
+    """Drop the local variables of the finished frames ``failure`` (and its chain) passed."""
+    pending, seen = [failure], set()
+    while pending:
+        exc = pending.pop()
+        if id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        tb = exc.__traceback__
+        while tb is not None:
+            with contextlib.suppress(RuntimeError):  # a frame still running: ours, callers'
+                tb.tb_frame.clear()
+            tb = tb.tb_next
+        pending += [e for e in (exc.__cause__, exc.__context__) if e is not None]
+
+
+@sensitive_variables()
 def verify_password_for(user: AbstractBaseUser | None, secret: Secret) -> tuple[bool, bool]:
     """``(is_correct, upgraded)``; CPU-bound, touches no database.
 
@@ -95,7 +145,7 @@ def verify_password_for(user: AbstractBaseUser | None, secret: Secret) -> tuple[
     password = secret.reveal()
     upgraded = False
 
-    @sensitive_variables("raw")
+    @sensitive_variables()
     def upgrade(raw: Any) -> None:
         nonlocal upgraded
         user.set_password(raw)

@@ -7,7 +7,7 @@ sent the result back. Two small drivers run the same flow:
 * :func:`run_sync` performs each effect inline, in the caller's thread;
 * :func:`run_async` sends ORM work to asgiref's thread-sensitive executor
   (a few at a time, see :func:`orm_concurrency`), hashing to a dedicated
-  pool, and awaits async twins.
+  pool, and awaits async twins and coroutines.
 
 So each decision (who may log in, which permissions count, what is cached)
 has one source of truth, and the thread hops an async call costs are exactly
@@ -29,12 +29,22 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 
 from auth_backend_sdk.engine import MethodPair
 
-__all__ = ["Flow", "InHashingPool", "InOrmThread", "Twin", "hashing_pool", "run_async", "run_sync"]
+__all__ = [
+    "Awaited",
+    "EachMode",
+    "Flow",
+    "InHashingPool",
+    "InOrmThread",
+    "Twin",
+    "hashing_pool",
+    "run_async",
+    "run_sync",
+]
 
 _T = TypeVar("_T")
 
@@ -70,7 +80,29 @@ class Twin:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
-Effect = InOrmThread | InHashingPool | Twin
+@dataclass(frozen=True, slots=True)
+class Awaited:
+    """Await ``fn(*args)``, a coroutine function: on the loop, or through ``async_to_sync``.
+
+    For code that exists only as ``async def`` (an async-only override).
+    """
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EachMode:
+    """Perform ``sync`` when the flow runs in sync mode and ``async_`` in async mode.
+
+    For a class that defines both sides of a pair itself: each mode gets its own.
+    """
+
+    sync: InOrmThread | InHashingPool | Awaited
+    async_: InOrmThread | InHashingPool | Awaited
+
+
+Effect = InOrmThread | InHashingPool | Twin | Awaited | EachMode
 Flow = Generator[Effect, Any, _T]
 
 _HASHING_NICENESS = 10
@@ -167,9 +199,13 @@ def run_sync(flow: Flow[_T]) -> _T:
     try:
         effect = next(flow)
         while True:
+            if isinstance(effect, EachMode):
+                effect = effect.sync
             if isinstance(effect, Twin):
                 method = getattr(effect.obj, effect.pair.sync_name)
                 result = method(*effect.args, **effect.kwargs)
+            elif isinstance(effect, Awaited):
+                result = async_to_sync(effect.fn)(*effect.args)
             else:
                 result = effect.fn(*effect.args)
             effect = flow.send(result)
@@ -197,12 +233,16 @@ async def run_async(flow: Flow[_T]) -> _T:
     try:
         effect = next(flow)
         while True:
+            if isinstance(effect, EachMode):
+                effect = effect.async_
             if isinstance(effect, InOrmThread):
                 result = await _run_orm_step(effect)
             elif isinstance(effect, InHashingPool):
                 result = await sync_to_async(
                     effect.fn, thread_sensitive=False, executor=hashing_pool()
                 )(*effect.args)
+            elif isinstance(effect, Awaited):
+                result = await effect.fn(*effect.args)
             else:
                 twin = getattr(effect.obj, effect.pair.async_name)
                 result = await twin(*effect.args, **effect.kwargs)

@@ -5,7 +5,9 @@ What ``ModelBackend._get_user_permissions()`` and
 model, written once per user model as plain SQL: building the equivalent
 ORM query (a UNION of two annotated querysets) costs more Python time per
 cold permission check than the round trip it replaces. Used only while those
-hooks are Django's own; any override goes through the ORM.
+hooks are Django's own and the user model's ``user_permissions`` and
+``groups`` relate to ``auth.Permission`` and ``auth.Group`` themselves;
+anything else goes through the ORM, as in Django.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ __all__ = ["load_permissions"]
 
 
 def load_permissions(user_obj: Any, sources: tuple[str, ...]) -> dict[str, set[str]] | None:
-    """``{"user": {...}, "group": {...}}`` for ``sources``; None if the user model has no M2Ms."""
+    """``{"user": {...}, "group": {...}}`` for ``sources``; None where Django's hooks must run.
+
+    None when the user model lacks Django's own ``user_permissions`` and
+    ``groups`` relations, or the user and permission tables are routed apart.
+    """
     user_model = get_user_model()
     # Where Django's own queries would go: the user's related managers route
     # with the user as a hint, the group query does not. Differing aliases
@@ -46,6 +52,11 @@ def load_permissions(user_obj: Any, sources: tuple[str, ...]) -> dict[str, set[s
     return loaded
 
 
+def _relates_to(field: object, model: type[Model]) -> bool:
+    """Whether ``field`` is a many-to-many relation to ``model`` itself."""
+    return isinstance(field, ManyToManyField) and field.remote_field.model is model
+
+
 @functools.cache
 def _statements(user_model: type[Model], alias: str) -> dict[str, str] | None:
     try:
@@ -54,7 +65,10 @@ def _statements(user_model: type[Model], alias: str) -> dict[str, str] | None:
     except FieldDoesNotExist:
         return None
     group_permissions = Group._meta.get_field("permissions")
-    if not all(isinstance(f, ManyToManyField) for f in (user_permissions, groups)):
+    if not (_relates_to(user_permissions, Permission) and _relates_to(groups, Group)):
+        # Django's hooks query auth's own tables (and fail or find nothing
+        # for relations to other models); joining another model's ids to
+        # those tables would grant permissions nobody holds.
         return None
     assert isinstance(user_permissions, ManyToManyField)
     assert isinstance(groups, ManyToManyField)

@@ -22,6 +22,7 @@ thread instead of on the loop.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import FunctionType
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import backends as django_backends
@@ -32,16 +33,9 @@ from django.db.models import Model, QuerySet, Value
 from django.views.decorators.debug import sensitive_variables
 
 from auth_backend_sdk import DualModeMixin
-from auth_backend_sdk.engine import lookup
 from auth_backend_sdk.pairs import PAIR_BY_SYNC_NAME as _PAIRS
 
-from ._credentials import (
-    Secret,
-    check_with_user_method,
-    has_own_check_password,
-    usable_text,
-    verify_password_for,
-)
+from ._credentials import Secret, password_check_of_model, usable_text, verify_password_for
 from ._flow import Flow, InHashingPool, InOrmThread, Twin, run_async, run_sync
 from ._permission_sql import load_permissions
 
@@ -148,8 +142,11 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         if cleaned is None:
             return None
         user = yield InOrmThread(self._user_by_natural_key, (cleaned,))
-        if user is not None and password.usable and has_own_check_password(user):
-            is_correct = yield InOrmThread(check_with_user_method, (user, password))
+        model_check = None
+        if user is not None and password.usable:
+            model_check = password_check_of_model(user, password)
+        if model_check is not None:
+            is_correct = yield model_check
             upgraded = False  # the model's own method saved whatever it saves
         else:
             is_correct, upgraded = yield InHashingPool(verify_password_for, (user, password))
@@ -223,7 +220,7 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         return method(*args)
 
     def _overrides(self, *names: str) -> bool:
-        return any(_is_overridden(type(self), name) for name in names)
+        return _is_overridden(type(self), *names)
 
     # Work done in the ORM's thread: one round trip each.
 
@@ -274,25 +271,42 @@ class AllowAllUsersModelBackend(ModelBackend, django_backends.AllowAllUsersModel
     """``ModelBackend`` that also lets inactive users log in."""
 
 
-_overridden: dict[tuple[type, str], bool] = {}
+def _is_overridden(cls: type, *names: str) -> bool:
+    """Whether either side of any of ``names`` on ``cls`` is not Django's or this package's own.
 
-
-def _is_overridden(cls: type, name: str) -> bool:
-    """Whether ``name`` on ``cls`` is anything but this module's or Django's own definition.
-
-    Derived methods count as overrides: they stand for a subclass's other side.
-    Memoized per class: resolution is fixed once a class is created.
+    Looked up on every call, as Django's ``self.<name>(...)`` is: a method
+    replaced later (``mock.patch.object`` in a test) is followed, and no
+    class is remembered. Derived methods count as overrides: they stand for
+    a subclass's other side.
     """
-    key = (cls, name)
-    if key not in _overridden:
-        found = lookup(cls, name)
-        own = found is None or found[0].__module__ == __name__
-        django = found is not None and (
-            found[0].__module__ == django_backends.__name__
-            and getattr(found[1], "__module__", None) == django_backends.__name__
-        )
-        _overridden[key] = not (own or django)
-    return _overridden[key]
+    for name in names:
+        for side in _SIDES.get(name, (name,)):
+            if getattr(cls, side, None) not in _OWN_DEFINITIONS:
+                return True
+    return False
+
+
+_SIDES: dict[str, tuple[str, ...]] = {
+    pair.sync_name: (pair.sync_name, pair.async_name) for pair in _PAIRS.values()
+}
+_OWN_DEFINITIONS: set[object] = {None}
+
+
+def register_own_definitions(*classes: type) -> None:
+    """Count every function ``classes`` define (derived ones included) as no override."""
+    for klass in classes:
+        _OWN_DEFINITIONS.update(v for v in vars(klass).values() if isinstance(v, FunctionType))
+
+
+register_own_definitions(
+    *(
+        klass
+        for klass in vars(django_backends).values()
+        if isinstance(klass, type) and klass.__module__ == django_backends.__name__
+    ),
+    ModelBackend,
+    AllowAllUsersModelBackend,
+)
 
 
 def _cache_name(source: str) -> str:

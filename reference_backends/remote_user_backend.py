@@ -19,7 +19,7 @@ from auth_backend_sdk.pairs import PAIR_BY_SYNC_NAME
 
 from ._credentials import usable_text
 from ._flow import Flow, InOrmThread, Twin, run_async, run_sync
-from .model_backend import ModelBackend
+from .model_backend import ModelBackend, register_own_definitions
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -34,7 +34,9 @@ class RemoteUserBackend(ModelBackend, django_backends.RemoteUserBackend):
 
     Set ``create_unknown_user = False`` to only accept existing users.
     Override ``clean_username()`` and ``configure_user()`` (either side) as
-    with Django's; both may query the database in either mode.
+    with Django's; both may query the database in either mode. A
+    ``clean_username()`` that returns None refuses the name: no user is
+    looked up or created.
     """
 
     def authenticate(  # type: ignore[override]
@@ -72,11 +74,16 @@ class RemoteUserBackend(ModelBackend, django_backends.RemoteUserBackend):
         """``(user or None, created)``; None for a name no user can have."""
         user_model = get_user_model()
         username = self.clean_username(remote_user)
-        max_length = getattr(
-            user_model._meta.get_field(user_model.USERNAME_FIELD), "max_length", None
-        )
-        if max_length is not None and len(username) > max_length:
-            return None
+        if username is None:
+            return None  # clean_username() refused the name
+        if isinstance(username, str):
+            max_length = getattr(
+                user_model._meta.get_field(user_model.USERNAME_FIELD), "max_length", None
+            )
+            if usable_text(username) is None or (
+                max_length is not None and len(username) > max_length
+            ):
+                return None
         # get_or_create copes with concurrent creation of the same user.
         if self.create_unknown_user:
             manager: Any = user_model._default_manager
@@ -92,3 +99,6 @@ class AllowAllUsersRemoteUserBackend(
     RemoteUserBackend, django_backends.AllowAllUsersRemoteUserBackend
 ):
     """``RemoteUserBackend`` that also lets inactive users log in."""
+
+
+register_own_definitions(RemoteUserBackend, AllowAllUsersRemoteUserBackend)

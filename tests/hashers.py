@@ -26,3 +26,18 @@ class SlowPBKDF2PasswordHasher(PBKDF2PasswordHasher):
 
     algorithm = "slow_pbkdf2_sha256"
     iterations = 2_000_000
+
+
+class UnavailableHasher(PBKDF2PasswordHasher):
+    """A preferred hasher whose library is not installed, as Argon2 without argon2-cffi.
+
+    Verifying its own hashes never happens (nobody has one); encoding, as
+    for a hash upgrade or the dummy hash for an unknown user, raises.
+    """
+
+    algorithm = "unavailable"
+    library = "abs_hasher_library_that_is_not_installed"
+
+    def encode(self, password: str, salt: str, iterations: int | None = None) -> str:
+        self._load_library()  # type: ignore[attr-defined]  # Django's, missing from the stubs
+        raise AssertionError("unreachable: the library never loads")

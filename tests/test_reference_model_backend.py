@@ -7,8 +7,11 @@ wherever behaviour is compared.
 from __future__ import annotations
 
 import functools
+import gc
 import threading
+import weakref
 from typing import Any
+from unittest import mock
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -390,3 +393,70 @@ def test_user_code_inside_an_orm_step_may_call_back_without_deadlock(
         mode.call(backend, "authenticate", None, username="alice", password="alice-password")
         is None
     )
+
+
+# Hooks replaced after a class's first use (mock.patch.object in a test)
+
+
+def _view_article_only(self: Any, user_obj: Any) -> Any:
+    return Permission.objects.filter(codename="view_article")
+
+
+def _view_article_set(self: Any, *args: Any, **kwargs: Any) -> set[str]:
+    return {"testapp.view_article"}
+
+
+async def _aview_article_set(self: Any, *args: Any, **kwargs: Any) -> set[str]:
+    return {"testapp.view_article"}
+
+
+PATCHES = {
+    # hook: (its replacement, the modes in which Django's ModelBackend calls it)
+    "_get_user_permissions": (_view_article_only, (SYNC, ASYNC)),
+    "_get_group_permissions": (_view_article_only, (SYNC, ASYNC)),
+    "_get_permissions": (_view_article_set, (SYNC,)),
+    "_aget_permissions": (_aview_article_set, (ASYNC,)),
+    "get_all_permissions": (_view_article_set, (SYNC,)),
+    "aget_all_permissions": (_aview_article_set, (ASYNC,)),
+}
+
+
+@pytest.mark.parametrize("hook", list(PATCHES))
+def test_a_hook_patched_after_first_use_is_followed_as_django_follows_it(
+    mode: Mode, hook: str, permission_world: list[Any]
+) -> None:
+    replacement, django_calls_it_in = PATCHES[hook]
+    direct = permission_world[1]  # testapp.add_article, testapp.view_lockout
+
+    class DjangoBackend(django_backends.ModelBackend):
+        pass
+
+    class Backend(ModelBackend):
+        pass
+
+    def has_view_article(backend_class: type) -> bool:
+        result: bool = mode.call(backend_class(), "has_perm", fresh(direct), "testapp.view_article")
+        return result
+
+    assert has_view_article(Backend) is has_view_article(DjangoBackend) is False  # first use
+    with mock.patch.object(DjangoBackend, hook, replacement):
+        expected = has_view_article(DjangoBackend)
+    with mock.patch.object(Backend, hook, replacement):
+        assert has_view_article(Backend) is expected
+    assert expected is (mode in django_calls_it_in)
+    assert has_view_article(Backend) is False  # unpatched again
+
+
+def test_no_backend_class_is_kept_alive_by_the_reference_backends(alice: User) -> None:
+    class Temporary(ModelBackend):
+        def user_can_authenticate(self, user: Any) -> bool:
+            return True
+
+    for mode in (SYNC, ASYNC):
+        backend = Temporary()
+        assert mode.call(backend, "authenticate", None, username="alice", password="x") is None
+        assert mode.call(backend, "has_perm", fresh(alice), "auth.add_user") is False
+    collected = weakref.ref(Temporary)
+    del Temporary, backend
+    gc.collect()
+    assert collected() is None

@@ -147,3 +147,44 @@ def test_a_name_too_long_for_any_user_is_refused_before_configure_user(
     assert mode.call(ConfiguringBackend(), "authenticate", None, "x" * 151) is None
     assert calls == []
     assert not User.objects.filter(username__startswith="xxx").exists()
+
+
+class RefusingBackend(ConfiguringBackend):
+    """``clean_username()`` refuses names outside the company's domain."""
+
+    def clean_username(self, username: str) -> str | None:  # type: ignore[override]
+        if not username.endswith("@corp.example"):
+            return None
+        return super().clean_username(username)
+
+
+class RefusingExistingOnlyBackend(RefusingBackend):
+    create_unknown_user = False
+
+
+@pytest.mark.parametrize("backend_class", [RefusingBackend, RefusingExistingOnlyBackend])
+def test_a_name_clean_username_refuses_logs_nobody_in(
+    mode: Mode, backend_class: type[RemoteUserBackend], alice: User
+) -> None:
+    calls.clear()
+    backend = backend_class()
+    assert mode.call(backend, "authenticate", None, "alice@elsewhere.example") is None
+    assert mode.call(backend, "authenticate", None, "alice") is None
+    assert calls == []
+    assert mode.call(backend, "authenticate", None, "alice@corp.example") == alice
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_refused_name_under_the_middleware_is_anonymous(
+    thread_connections_closed: None,
+) -> None:
+    client = AsyncClient()
+    with (
+        middleware_settings("remote"),
+        override_settings(AUTHENTICATION_BACKENDS=[f"{__name__}.RefusingBackend"]),
+    ):
+        # A sync view: see test_middleware_under_asgi for Django 5.2's async views.
+        refused = await client.get("/whoami/", headers={"Remote-User": "mallory@evil.example"})
+        accepted = await client.get("/whoami/", headers={"Remote-User": "hana@corp.example"})
+    assert (refused.status_code, refused.content) == (200, b"anonymous")
+    assert accepted.content == b"hana"

@@ -1,4 +1,4 @@
-"""Models the example backends need: lockouts, API tokens, owned articles."""
+"""Models the example backends need: lockouts, API tokens, owned articles, custom users."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import User
 from django.db import models
 
 
@@ -54,3 +55,65 @@ class EmailUser(AbstractBaseUser):
 
     def check_password(self, raw_password: str | None) -> bool:
         return raw_password is not None and super().check_password(raw_password + self.PEPPER)
+
+
+class Team(models.Model):
+    """A project's own grouping of users, unrelated to ``auth.Group``."""
+
+    name = models.CharField(max_length=50)
+
+
+class Grant(models.Model):
+    """A project's own permission model, shaped like ``auth.Permission`` (as Django queries it)."""
+
+    codename = models.CharField(max_length=100)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+
+
+class TeamUserManager(BaseUserManager["TeamUser"]):
+    pass
+
+
+class TeamUser(AbstractBaseUser):
+    """A custom user model whose ``groups`` and ``user_permissions`` relate to other models.
+
+    Their ids say nothing about rows of ``auth_group`` or ``auth_permission``.
+    """
+
+    username = models.CharField(max_length=150, unique=True)
+    is_active = models.BooleanField(default=True)
+    is_superuser = models.BooleanField(default=False)
+    groups = models.ManyToManyField(Team, related_name="members", blank=True)
+    user_permissions = models.ManyToManyField(Grant, related_name="holders", blank=True)
+
+    USERNAME_FIELD = "username"
+    objects: ClassVar[TeamUserManager] = TeamUserManager()
+
+
+class AsyncLockoutUser(User):
+    """Refuses locked-out users in ``acheck_password()`` only, as Django's async path allows."""
+
+    class Meta:
+        proxy = True
+
+    async def acheck_password(self, raw_password: str | None) -> bool:
+        if await Lockout.objects.filter(username=self.username).aexists():
+            return False
+        return await super().acheck_password(raw_password)
+
+
+class EachSideUser(User):
+    """Defines both sides of the password check, each saying which mode ran it."""
+
+    class Meta:
+        proxy = True
+
+    checked_by: str = ""
+
+    def check_password(self, raw_password: str | None) -> bool:
+        self.checked_by = "sync"
+        return super().check_password(raw_password)
+
+    async def acheck_password(self, raw_password: str | None) -> bool:
+        self.checked_by = "async"
+        return await super().acheck_password(raw_password)

@@ -1,0 +1,131 @@
+"""Custom user models: relations to the project's own models, the model's own password checks.
+
+Django's own ``ModelBackend`` is the oracle: the reference backends never
+grant what it does not, and honour whatever a user model overrides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.contrib.auth import backends as django_backends
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.test import override_settings
+
+from reference_backends import ModelBackend
+from tests.testapp.models import (
+    Article,
+    AsyncLockoutUser,
+    EachSideUser,
+    Grant,
+    Lockout,
+    Team,
+    TeamUser,
+)
+
+from .conftest import Mode
+
+# Relations to other models than auth.Group and auth.Permission
+
+
+def outcome(call: Callable[[], Any]) -> tuple[str, Any]:
+    """What ``call()`` did: returned a value, or raised an exception of some type."""
+    try:
+        return "returned", call()
+    except Exception as exc:
+        return "raised", type(exc)
+
+
+@pytest.fixture
+def team_user(db: None) -> TeamUser:
+    """A user whose team and grant share their ids with an auth group and a permission."""
+    change, delete = (
+        Permission.objects.get(codename=codename)
+        for codename in ("change_article", "delete_article")
+    )
+    team = Team.objects.create(name="writers")
+    editors = Group.objects.create(pk=team.pk, name="editors")
+    editors.permissions.add(change)
+    grant = Grant.objects.create(
+        pk=delete.pk, codename="publish", content_type=ContentType.objects.get_for_model(Article)
+    )
+    user = TeamUser.objects.create(username="tess")
+    user.groups.add(team)
+    user.user_permissions.add(grant)
+    return user
+
+
+def fresh_team_user(user: TeamUser) -> TeamUser:
+    return TeamUser.objects.get(pk=user.pk)
+
+
+@override_settings(AUTH_USER_MODEL="testapp.TeamUser")
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [
+        ("get_user_permissions", ()),
+        ("get_group_permissions", ()),
+        ("get_all_permissions", ()),
+        ("has_perm", ("testapp.change_article",)),
+        ("has_perm", ("testapp.delete_article",)),
+        ("has_perm", ("testapp.publish",)),
+        ("has_module_perms", ("testapp",)),
+    ],
+)
+def test_relations_to_other_models_behave_as_in_django(
+    mode: Mode, method: str, args: tuple[Any, ...], team_user: TeamUser
+) -> None:
+    django_backend = django_backends.ModelBackend()
+    expected = outcome(lambda: getattr(django_backend, method)(fresh_team_user(team_user), *args))
+    got = outcome(lambda: mode.call(ModelBackend(), method, fresh_team_user(team_user), *args))
+    assert got == expected
+    # Whatever Django does here, it grants nothing through auth's tables.
+    assert got[1] is not True
+    assert "testapp.change_article" not in (got[1] if isinstance(got[1], set) else ())
+    assert "testapp.delete_article" not in (got[1] if isinstance(got[1], set) else ())
+
+
+@override_settings(AUTH_USER_MODEL="testapp.TeamUser")
+def test_a_project_permission_model_shaped_like_djangos_is_read_as_django_reads_it(
+    mode: Mode, team_user: TeamUser
+) -> None:
+    assert mode.call(ModelBackend(), "get_user_permissions", fresh_team_user(team_user)) == {
+        "testapp.publish"
+    }
+
+
+# The user model's own check_password() / acheck_password()
+
+CREDENTIALS = {"username": "lena", "password": "lena-password"}
+
+
+@override_settings(AUTH_USER_MODEL="testapp.AsyncLockoutUser")
+def test_an_async_only_password_check_of_the_user_model_is_honoured_in_both_modes(
+    mode: Mode, db: None
+) -> None:
+    user = AsyncLockoutUser.objects.create_user(**CREDENTIALS)
+    Lockout.objects.create(username="lena")
+    # The premise: Django's async path honours the model's acheck_password().
+    assert async_to_sync(django_backends.ModelBackend().aauthenticate)(None, **CREDENTIALS) is None
+
+    assert mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS) is None
+    Lockout.objects.all().delete()
+    assert mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS) == user
+    wrong = {**CREDENTIALS, "password": "wrong"}
+    assert mode.call(ModelBackend(), "authenticate", None, **wrong) is None
+
+
+@override_settings(AUTH_USER_MODEL="testapp.EachSideUser")
+def test_a_user_model_defining_both_password_checks_gets_each_in_its_own_mode(
+    mode: Mode, db: None
+) -> None:
+    EachSideUser.objects.create_user(**CREDENTIALS)
+    user = mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS)
+    assert isinstance(user, EachSideUser)
+    assert user.checked_by == mode.name
+    wrong = {**CREDENTIALS, "password": "wrong"}
+    assert mode.call(ModelBackend(), "authenticate", None, **wrong) is None
