@@ -5,24 +5,38 @@
 
 Also installed as ``auth-backend-sdk check``. Without ``--settings`` it runs
 on a throwaway SQLite database with Django's default user model. Exit
-status: 0 when every check passed, 1 when any failed, 2 for bad arguments
-(an unimportable path, something that is not a backend, settings that do
-not load), which are reported on one line, without a traceback.
+status: 0 when every check passed, 1 when any failed, 2 when nothing could
+run (an unimportable path, something that is not a backend, settings that do
+not load, a ``--check`` name that names no check, a database that cannot be
+reached), which is reported on one line, without a traceback.
+
+It writes nothing where it runs, and nothing that outlives it: its SQLite
+database and Hypothesis's caches live in a temporary directory it removes,
+and it writes no bytecode. Everything it prints is masked: the contracts'
+passwords and the databases' passwords appear in no form.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import importlib.machinery
 import importlib.util
 import json
 import os
 import secrets
 import sys
 import tempfile
-from collections.abc import Sequence
+import warnings
+from collections.abc import Collection, Iterator, Sequence
 from types import ModuleType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
+
+from .testing.masking import MaskingStream
+
+if TYPE_CHECKING:
+    from .testing.runner import BackendPlan, BackendReport
 
 __all__ = ["UsageError", "main"]
 
@@ -78,56 +92,155 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    never_printed: set[str] = set()
+    with (
+        _masked_output(never_printed),
+        _no_bytecode(),
+        tempfile.TemporaryDirectory(prefix="auth-backend-sdk-") as scratch,
+    ):
+        try:
+            _set_up_django(args.settings, args.backends, scratch)
+            never_printed.update(_database_passwords())
+            _keep_hypothesis_caches_in(scratch)
+            plans = _plan(args.backends, args.contract, args.only)
+            never_printed.update(secret for plan in plans for secret in plan.secrets)
+            reports = _run(plans)
+        except UsageError as exc:
+            print(f"{PROG} check: error: {exc}", file=sys.stderr)
+            return 2
+        _print_reports(reports, as_json=args.json)
+        return 0 if all(report.ok for report in reports) else 1
+
+
+@contextlib.contextmanager
+def _masked_output(secrets: Collection[str]) -> Iterator[None]:
+    """Mask ``secrets`` in everything the process prints, the backends' own logging included."""
+    real = sys.stdout, sys.stderr
+    for stream in real:
+        # A lone surrogate in a message must print escaped, not end in UnicodeEncodeError.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    sys.stdout, sys.stderr = (cast(TextIO, MaskingStream(stream, secrets)) for stream in real)
     try:
-        _set_up_django(args.settings, args.backends)
-        contract_module = _import_contract_module(args.contract)
-        for path in args.backends:
-            _require_backend(path)
-    except UsageError as exc:
-        print(f"{PROG} check: error: {exc}", file=sys.stderr)
-        return 2
-    reports = _run(args.backends, contract_module, args.only)
-    if args.json:
-        print(json.dumps([report.as_json() for report in reports], indent=2))
-    else:
-        from .testing.console import render_report, render_summary
-
-        print("\n\n".join(render_report(report) for report in reports))
-        if len(reports) > 1:
-            print("\n" + render_summary(reports))
-    return 0 if all(report.ok for report in reports) else 1
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = real
 
 
-def _run(paths: list[str], contract_module: ModuleType | None, only: list[str]) -> Any:
+@contextlib.contextmanager
+def _no_bytecode() -> Iterator[None]:
+    """The user's modules are imported from where they run the command: no __pycache__ there."""
+    previous = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        yield
+    finally:
+        sys.dont_write_bytecode = previous
+
+
+def _plan(paths: list[str], contract: str | None, only: list[str]) -> list[BackendPlan]:
+    from .testing.runner import plan_contracts
+    from .testing.selection import UnknownCheck
+
+    contract_module = _import_contract_module(contract)
+    for path in paths:
+        _require_backend(path)
+    try:
+        return plan_contracts(paths, contract_module, only)
+    except UnknownCheck as exc:
+        raise UsageError(f"--check: {exc}") from exc
+
+
+def _run(plans: list[BackendPlan]) -> list[BackendReport]:
     from django.test.runner import DiscoverRunner
     from django.test.utils import setup_test_environment, teardown_test_environment
 
     from .testing.console import Progress
-    from .testing.runner import run_contracts
+    from .testing.runner import run_plans
 
-    progress = Progress(total_backends=len(paths))
     runner = DiscoverRunner(verbosity=0, interactive=False)
     setup_test_environment()
-    databases = runner.setup_databases()
     try:
-        reports = []
-        for path in paths:
-            reports += run_contracts(
-                [path],
-                contract_module=contract_module,
-                on_start=progress.start,
-                on_result=progress.result,
-                only=only,
-            )
-            progress.backend_finished()
+        databases = _set_up_databases(runner)
+        progress = Progress(total_backends=len(plans))
+        try:
+            reports = []
+            for plan in plans:
+                reports += run_plans([plan], on_start=progress.start, on_result=progress.result)
+                progress.backend_finished()
+        finally:
+            progress.finish()
+            runner.teardown_databases(databases)
     finally:
-        progress.finish()
-        runner.teardown_databases(databases)
         teardown_test_environment()
     return reports
 
 
-def _set_up_django(settings_module: str | None, backends: Sequence[str]) -> None:
+def _set_up_databases(runner: Any) -> Any:
+    """The test databases, or a one-line :exc:`UsageError` naming the database that failed."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import Error as DatabaseError
+
+    described = _describe_databases()  # before Django renames them to their test names
+    with warnings.catch_warnings():
+        # Printed before Django tries the next database: noise on a good day, a second
+        # line on a bad one.
+        warnings.filterwarnings("ignore", "Normally Django will use a connection to the 'postgres'")
+        try:
+            return runner.setup_databases()
+        except (DatabaseError, ImproperlyConfigured) as exc:
+            raise UsageError(
+                f"cannot create the test database for {described}: {_one_line(exc)}"
+            ) from exc
+
+
+def _describe_databases() -> str:
+    from django.conf import settings
+
+    described = []
+    for alias, database in settings.DATABASES.items():
+        engine = str(database.get("ENGINE", "")).rpartition(".")[2]
+        details = [f"{engine} {str(database.get('NAME', ''))!r}"]
+        where = ":".join(str(database[key]) for key in ("HOST", "PORT") if database.get(key))
+        if where:
+            details[0] += f" on {where}"
+        test_name = (database.get("TEST") or {}).get("NAME")
+        if test_name:
+            details.append(f"test database {str(test_name)!r}")
+        described.append(f"{alias!r} ({', '.join(details)})")
+    return ", ".join(described)
+
+
+def _database_passwords() -> list[str]:
+    from django.conf import settings
+
+    return [str(db["PASSWORD"]) for db in settings.DATABASES.values() if db.get("PASSWORD")]
+
+
+def _keep_hypothesis_caches_in(directory: str) -> None:
+    """Hypothesis caches under ``./.hypothesis`` unless told otherwise; not in the user's tree."""
+    try:
+        from hypothesis.configuration import set_hypothesis_home_dir
+    except ImportError:  # pragma: no cover - the parity checks then say how to install it
+        return
+    set_hypothesis_home_dir(os.path.join(directory, "hypothesis"))
+
+
+def _print_reports(reports: list[BackendReport], *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([report.as_json() for report in reports], indent=2))
+        return
+    from .testing.console import render_report, render_summary
+
+    print("\n\n".join(render_report(report) for report in reports))
+    if len(reports) > 1:
+        print("\n" + render_summary(reports))
+
+
+def _set_up_django(settings_module: str | None, backends: Sequence[str], scratch: str) -> None:
     import django
     from django.conf import settings
 
@@ -144,7 +257,7 @@ def _set_up_django(settings_module: str | None, backends: Sequence[str]) -> None
         DATABASES={
             "default": {
                 "ENGINE": "django.db.backends.sqlite3",
-                "NAME": os.path.join(tempfile.mkdtemp(prefix="auth-backend-sdk-"), "db.sqlite3"),
+                "NAME": os.path.join(scratch, "db.sqlite3"),
             }
         },
         SECRET_KEY=secrets.token_urlsafe(32),
@@ -162,13 +275,26 @@ def _apps_of(backends: Sequence[str]) -> list[str]:
     apps = []
     for path in backends:
         top = path.partition(".")[0]
-        try:
-            has_models = importlib.util.find_spec(f"{top}.models") is not None
-        except (ImportError, ValueError):
-            has_models = False
-        if has_models and top not in apps:
+        if top not in apps and _ships_models(top):
             apps.append(top)
     return apps
+
+
+def _ships_models(name: str) -> bool:
+    """Whether ``name`` is a package with a ``models`` module, found without importing it.
+
+    Settings do not exist yet: a backend's module that imports Django's models
+    (most do) would fail to import.
+    """
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return False
+    locations = spec.submodule_search_locations if spec is not None else None
+    if not locations:  # a plain module (tokenauth.py): no models of its own
+        return False
+    found = importlib.machinery.PathFinder.find_spec(f"{name}.models", list(locations))
+    return found is not None
 
 
 def _import_contract_module(name: str | None) -> ModuleType | None:

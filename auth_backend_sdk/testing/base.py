@@ -26,6 +26,7 @@ from ..loading import load_class
 from .capabilities import Capability, infer_capabilities
 from .hooks import ContractHooks
 from .ledger import Measurements, measurements_for
+from .masking import mask_exception
 from .modes import ASYNC, SYNC, Mode, Outcome
 from .reporting import fail, render_inputs, render_outcome
 
@@ -96,7 +97,15 @@ def check(
 def _test_method(check: Check, mode: Mode | None) -> Callable[[ContractBase], None]:
     def test(self: ContractBase) -> None:
         __tracebackhide__ = True  # pytest: show the check's failure, not this frame
-        self._run_check(check, mode)
+        try:
+            self._run_check(check, mode)
+        except Exception as exc:
+            # Whatever runs the test prints this exception, its notes (Hypothesis adds
+            # some) and its chain: none of them may show a password.
+            masked = mask_exception(exc, self.secrets())
+            if masked is exc:
+                raise
+            raise masked from None
 
     suffix = f" ({mode.value})" if mode is not None else ""
     test.__name__ = test.__qualname__ = (
@@ -200,7 +209,12 @@ class ContractBase(ContractHooks):
         return issubclass(self.backend_class, ModelBackend)
 
     def secrets(self) -> tuple[str, ...]:
-        """Values never to print: the users' password."""
+        """Values never to print: the users' password. Override to add others (tokens).
+
+        Failure messages, and what pytest, unittest and the ``check`` command print
+        about a contract test, show them in no form (raw, ``repr()``-escaped,
+        JSON-escaped, cut short) but as ``********``.
+        """
         return (self.password,)
 
     def _run_check(self, check: Check, mode: Mode | None) -> None:

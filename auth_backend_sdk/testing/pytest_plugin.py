@@ -5,6 +5,11 @@
   strict ``xfail`` marks; ``TestCase`` classes already have both.
 * Fixture ``backend_mode``: runs a test once per mode; ``backend_mode.call(
   backend, "has_perm", user, perm)`` calls ``has_perm`` or awaits ``ahas_perm``.
+* What pytest prints about a contract test (the failure, captured output and
+  logs) shows no password: the suite's frames are shown without their
+  arguments and locals, which hold credentials (and which pytest cuts short,
+  past masking), and the rest is masked
+  (:func:`~auth_backend_sdk.testing.masking.mask`).
 * After the run: thread hops and event-loop stalls per contract class.
 
 Nothing here imports Django: pytest loads plugins before settings exist.
@@ -13,14 +18,18 @@ Nothing here imports Django: pytest loads plugins before settings exist.
 from __future__ import annotations
 
 import unittest
+from collections.abc import Generator
 from typing import Any
 
 import pytest
 
 from .ledger import all_measurements
+from .masking import contains_secret, mask
 from .modes import ASYNC, SYNC, Mode
 
 __all__ = ["backend_mode"]
+
+_secrets_key = pytest.StashKey[tuple[str, ...]]()
 
 
 @pytest.fixture(params=[SYNC, ASYNC], ids=str)
@@ -43,6 +52,56 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         reason = cls.expected_failures.get(item.name.partition("[")[0])
         if reason is not None:
             item.add_marker(pytest.mark.xfail(strict=True, reason=reason))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    # tryfirst: the outermost wrapper, so this runs after others added their sections.
+    report = yield
+    secrets = _secrets_of(item)
+    if secrets:
+        _mask_report(report, secrets)
+    return report
+
+
+def _secrets_of(item: pytest.Item) -> tuple[str, ...]:
+    contract_base = _contract_base()
+    cls = getattr(item, "cls", None)
+    if contract_base is None or cls is None or not issubclass(cls, contract_base):
+        return ()
+    if _secrets_key not in item.stash:
+        # Asked once, of the test's own instance: secrets() may be overridden.
+        instance = getattr(item, "instance", None)
+        found = instance.secrets() if instance is not None else (cls.password,)
+        item.stash[_secrets_key] = tuple(s for s in found if s)
+    return item.stash[_secrets_key]
+
+
+def _mask_report(report: pytest.TestReport, secrets: tuple[str, ...]) -> None:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+        path, line, reason = longrepr
+        report.longrepr = (path, line, mask(reason, secrets))
+    elif isinstance(longrepr, str):
+        report.longrepr = mask(longrepr, secrets)
+    elif longrepr is not None:
+        _drop_arguments_and_locals(longrepr)
+        text = str(longrepr)
+        if contains_secret(text, secrets):
+            report.longrepr = mask(text, secrets)
+    report.sections = [(title, mask(content, secrets)) for title, content in report.sections]
+
+
+def _drop_arguments_and_locals(longrepr: object) -> None:
+    chain = getattr(longrepr, "chain", None) or [(getattr(longrepr, "reprtraceback", None),)]
+    for reprtraceback, *_ in chain:
+        for entry in getattr(reprtraceback, "reprentries", ()):
+            if hasattr(entry, "reprfuncargs"):
+                entry.reprfuncargs = None
+            if hasattr(entry, "reprlocals"):
+                entry.reprlocals = None
 
 
 def _contract_base() -> Any:

@@ -14,11 +14,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .masking import MASK, mask
 from .modes import Outcome
 
 __all__ = ["MASK", "ContractFailure", "fail", "render_inputs", "render_outcome", "render_value"]
-
-MASK = "********"
 
 # The same names Django's error reports hide (SafeExceptionReporterFilter.hidden_settings).
 _SENSITIVE_NAME = re.compile(r"API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|CODE|OTP", re.IGNORECASE)
@@ -33,17 +32,26 @@ def fail(summary: str, *details: str) -> ContractFailure:
     return ContractFailure("\n  ".join([summary, *details]))
 
 
+_LONGEST_VALUE = 80
+
+
 def render_value(value: object, secrets: Iterable[str] = ()) -> str:
+    """``repr(value)`` with secrets masked, then cut to 80 characters (never the other way
+    round: a cut through a secret would print its beginning)."""
+    secrets = tuple(secrets)
     if isinstance(value, set | frozenset):
         return "{" + ", ".join(sorted(render_value(item, secrets) for item in value)) + "}"
     if hasattr(value, "get_username") and getattr(value, "pk", None) is not None:
-        return f"<{type(value).__name__} pk={value.pk!r} {str(value.get_username())!r}>"  # type: ignore[attr-defined]
-    text = repr(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    for secret in secrets:
-        if secret and secret in text:
-            text = text.replace(secret, MASK)
+        text = f"<{type(value).__name__} pk={value.pk!r} {str(value.get_username())!r}>"  # type: ignore[attr-defined]
+    elif isinstance(value, str):
+        # Masked before repr() escapes it once more: an exception message may already
+        # hold a repr() of a repr() of the password.
+        text = repr(mask(value, secrets))
+    else:
+        text = repr(value)
+    text = mask(text, secrets)
+    if len(text) > _LONGEST_VALUE:
+        text = text[: _LONGEST_VALUE - 3] + "..."
     return text
 
 

@@ -1,16 +1,16 @@
 """Run the contract against backends programmatically and collect a report per backend.
 
-The ``check`` command is a thin shell around :func:`run_contracts`; tests of
-this repository use it too. Django must be set up and the test databases
-created (``DiscoverRunner.setup_databases()``) before it runs.
+The ``check`` command is a thin shell around :func:`plan_contracts` and
+:func:`run_plans` (:func:`run_contracts` does both); tests of this repository
+use them too. Django must be set up before planning, and the test databases
+created (``DiscoverRunner.setup_databases()``) before running.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 import unittest
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType, TracebackType
 from typing import Any, Literal
@@ -22,9 +22,19 @@ from ..pairs import PERMISSION_PAIRS
 from .base import ContractBase
 from .capabilities import Capability
 from .ledger import Measurements, measurements_for
+from .masking import MaskedError, mask
 from .reporting import ContractFailure
+from .selection import CheckSelection, describe_test
 
-__all__ = ["BackendReport", "CheckResult", "contract_classes_for", "run_contracts"]
+__all__ = [
+    "BackendPlan",
+    "BackendReport",
+    "CheckResult",
+    "contract_classes_for",
+    "plan_contracts",
+    "run_contracts",
+    "run_plans",
+]
 
 Status = Literal["passed", "failed", "error", "skipped", "expected failure", "unexpected success"]
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
@@ -173,20 +183,30 @@ def _names(contract: type, backend_class: type) -> bool:
 
 
 class _Recorder(unittest.TestResult):
-    def __init__(self, on_result: Callable[[CheckResult], None], on_start: Callable[[str], None]):
+    def __init__(
+        self,
+        on_result: Callable[[CheckResult], None],
+        on_start: Callable[[str], None],
+        secrets: Collection[str],
+    ):
         super().__init__()
         self.results: list[CheckResult] = []
         self._on_result = on_result
         self._on_start = on_start
+        self._secrets = secrets
 
     def startTest(self, test: unittest.TestCase) -> None:
         super().startTest(test)
-        self._on_start(_describe_test(test)[0])
+        self._on_start(describe_test(test)[0])
 
     def _record(self, test: unittest.TestCase, status: Status, detail: str = "") -> None:
-        check, mode = _describe_test(test)
+        check, mode = describe_test(test)
         result = CheckResult(
-            getattr(test, "_testMethodName", str(test)), check, mode, status, detail
+            getattr(test, "_testMethodName", str(test)),
+            check,
+            mode,
+            status,
+            mask(detail, self._secrets),
         )
         self.results.append(result)
         self._on_result(result)
@@ -211,21 +231,86 @@ class _Recorder(unittest.TestResult):
         self._record(test, "unexpected success", "expected to fail, but passed")
 
 
-def _describe_test(test: unittest.TestCase) -> tuple[str, str | None]:
-    name = getattr(test, "_testMethodName", str(test))
-    check = getattr(getattr(test, name, None), "__contract_check__", None)
-    stem = name.removeprefix("test_")
-    if check is None:
-        return stem, None
-    mode = stem.removeprefix(check.name).lstrip("_") or None
-    return check.name, mode
-
-
 def _explain(err: ExcInfo) -> str:
     _, exc, _ = err
-    if isinstance(exc, ContractFailure):
+    if isinstance(exc, ContractFailure | MaskedError):  # a MaskedError names the original
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+@dataclass(frozen=True)
+class BackendPlan:
+    """What will run against one backend: its contract classes and the selected tests."""
+
+    path: str
+    contracts: list[type[ContractBase]]
+    tests: list[unittest.TestCase]
+    secrets: frozenset[str]
+    """What the contracts' ``secrets()`` return: masked in everything reported."""
+
+
+def plan_contracts(
+    paths: Sequence[str],
+    contract_module: ModuleType | None = None,
+    only: Collection[str] = (),
+) -> list[BackendPlan]:
+    """The contract tests to run against each backend, in order; nothing runs yet.
+
+    ``only``: names of checks or test methods to run (see
+    :class:`~auth_backend_sdk.testing.selection.CheckSelection`); all if empty.
+    Raises :exc:`~auth_backend_sdk.testing.selection.UnknownCheck` for a name
+    that selects nothing in any backend's contracts.
+    """
+    loaded = []
+    for path in paths:
+        contracts = contract_classes_for(path, contract_module)
+        tests = [test for contract in contracts for test in _tests_of(contract)]
+        loaded.append((path, contracts, tests))
+    selection = CheckSelection.of(only, (test for _, _, tests in loaded for test in tests))
+    return [
+        BackendPlan(
+            path,
+            contracts,
+            [test for test in tests if selection.includes(test)],
+            frozenset(secret for test in tests for secret in _secrets_of(test) if secret),
+        )
+        for path, contracts, tests in loaded
+    ]
+
+
+def _tests_of(contract: type[ContractBase]) -> list[unittest.TestCase]:
+    suite = unittest.TestLoader().loadTestsFromTestCase(contract)  # type: ignore[arg-type]
+    return [test for test in suite if isinstance(test, unittest.TestCase)]
+
+
+def _secrets_of(test: unittest.TestCase) -> tuple[str, ...]:
+    secrets = getattr(test, "secrets", None)
+    return tuple(secrets()) if callable(secrets) else ()
+
+
+def run_plans(
+    plans: Sequence[BackendPlan],
+    *,
+    on_start: Callable[[str, str], None] = lambda path, check: None,
+    on_result: Callable[[str, CheckResult], None] = lambda path, result: None,
+) -> list[BackendReport]:
+    """Run each plan; one report per backend, in order."""
+    reports = []
+    for plan in plans:
+        report = _report_for(plan)
+        recorder = _Recorder(
+            lambda result, path=plan.path: on_result(path, result),  # type: ignore[misc]
+            lambda check, path=plan.path: on_start(path, check),  # type: ignore[misc]
+            plan.secrets,
+        )
+        started = time.perf_counter()
+        unittest.TestSuite(plan.tests).run(recorder)
+        report.seconds = time.perf_counter() - started
+        report.results = recorder.results
+        for contract in plan.contracts:
+            _merge(report.measurements, measurements_for(contract.label()))
+        reports.append(report)
+    return reports
 
 
 def run_contracts(
@@ -236,43 +321,21 @@ def run_contracts(
     on_result: Callable[[str, CheckResult], None] = lambda path, result: None,
     only: Collection[str] = (),
 ) -> list[BackendReport]:
-    """Run the contract against each backend; one report per backend, in order.
+    """Plan and run the contract against each backend; one report per backend, in order.
 
     ``only``: names of checks to run (such as ``"authentication_parity"``); all if empty.
     """
-    reports = []
-    for path in paths:
-        classes = contract_classes_for(path, contract_module)
-        report = _report_for(path, classes)
-        recorder = _Recorder(
-            lambda result, path=path: on_result(path, result),  # type: ignore[misc]
-            lambda check, path=path: on_start(path, check),  # type: ignore[misc]
-        )
-        started = time.perf_counter()
-        loader = unittest.TestLoader()
-        suite = unittest.TestSuite(
-            test
-            for contract in classes
-            for test in loader.loadTestsFromTestCase(contract)  # type: ignore[arg-type]
-            if not only or _describe_test(test)[0] in only  # type: ignore[arg-type]
-        )
-        suite.run(recorder)
-        report.seconds = time.perf_counter() - started
-        report.results = recorder.results
-        for contract in classes:
-            _merge(report.measurements, measurements_for(contract.label()))
-        reports.append(report)
-    return reports
+    plans = plan_contracts(paths, contract_module, only)
+    return run_plans(plans, on_start=on_start, on_result=on_result)
 
 
-def _report_for(path: str, classes: Iterable[type[ContractBase]]) -> BackendReport:
-    classes = list(classes)
-    first = classes[0]
+def _report_for(plan: BackendPlan) -> BackendReport:
+    first = plan.contracts[0]
     declared = first.capabilities is not None
     return BackendReport(
-        path=path,
-        description=describe(path),
-        contracts=[c.__name__ for c in classes],
+        path=plan.path,
+        description=describe(plan.path),
+        contracts=[c.__name__ for c in plan.contracts],
         capabilities=first.declared_capabilities(),
         capabilities_inferred=not declared,
     )
@@ -281,7 +344,3 @@ def _report_for(path: str, classes: Iterable[type[ContractBase]]) -> BackendRepo
 def _merge(into: Measurements, source: Measurements) -> None:
     into.hops.update(source.hops)
     into.stalls_ms.update(source.stalls_ms)
-
-
-def import_contract_module(name: str) -> ModuleType:
-    return importlib.import_module(name)

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from ..bad_input import BAD_VALUES, MARK
 from ..base import ContractBase, check
 from ..capabilities import AUTHENTICATES, Capability, CredentialStyle, credential_style
+from ..masking import contains_secret
 from ..modes import Mode
 from ..reporting import fail, render_outcome
 
@@ -71,7 +72,7 @@ class BadInputChecks(ContractBase):
                 if outcome.raised is not None:
                     texts = [*texts, str(outcome.raised), repr(outcome.raised.args)]
                 case = f"{field}={label}"
-                if any(secret in text for text in texts for secret in secrets):
+                if any(contains_secret(text, secrets) for text in texts):
                     problems.append(f"{case}: a credential value reached a log, warning or error")
                 if outcome.raised is not None and not (
                     denies and isinstance(outcome.raised, PermissionDenied)

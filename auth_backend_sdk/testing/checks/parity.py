@@ -112,7 +112,7 @@ class ParityHelpers(PermissionHelpers):
             transaction.set_rollback(True)
 
     def run_examples(self, strategy: Any, example: Callable[[Any], None]) -> None:
-        from hypothesis import HealthCheck, given, settings
+        from hypothesis import HealthCheck, Verbosity, given, settings
 
         run: Callable[[], None] = settings(
             max_examples=self.hypothesis_examples,
@@ -120,6 +120,10 @@ class ParityHelpers(PermissionHelpers):
             database=None,
             derandomize=True,
             suppress_health_check=list(HealthCheck),
+            # Examples hold passwords: none printed as they run (a verbose profile
+            # would), and the failure's own message already shows the inputs, masked.
+            verbosity=Verbosity.quiet,
+            print_blob=False,
         )(given(strategy)(example))  # type: ignore[no-untyped-call]
         run()
 
