@@ -6,6 +6,9 @@
 * ``tests``: pytest on Django 5.2 / Python 3.11 and Django 6.1 / Python 3.13,
   each against SQLite and a throwaway PostgreSQL cluster, under coverage.
 * ``coverage``: combines the runs; branch coverage of auth_backend_sdk >= 95%.
+* ``package``: ``python -m build`` (the wheel is built from the sdist); both hold what they
+  must; each installs, without ``-e``, in a fresh virtual environment and passes
+  ``tools/package_smoke.py``.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
 
 import nox
 
 sys.path.insert(0, os.path.dirname(__file__))
 from tools.pgcluster import throwaway_cluster
 
-nox.options.sessions = ["lint", "typecheck", "docs", "tests", "coverage"]
+nox.options.sessions = ["lint", "typecheck", "docs", "tests", "coverage", "package"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
@@ -118,6 +123,66 @@ def coverage(session: nox.Session) -> None:
     session.install("coverage[toml]>=7.10")
     session.run("coverage", "combine")
     session.run("coverage", "report")
+
+
+WHEEL_MUST_HOLD = [
+    "auth_backend_sdk/py.typed",
+    "auth_backend_sdk/testing/pytest_plugin.py",
+    "reference_backends/py.typed",
+]
+SDIST_MUST_HOLD = [
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+    *WHEEL_MUST_HOLD,
+    "tests/settings.py",
+    "tools/pgcluster.py",
+    "examples/demo.py",
+    "docs/conf.py",
+    "typings",
+    "noxfile.py",
+]
+
+
+@nox.session(python="3.13")
+def package(session: nox.Session) -> None:
+    """Build the sdist and wheel, check what they hold, install each and smoke-test it."""
+    session.install("build")
+    work = os.path.abspath(session.create_tmp())
+    dist = os.path.join(work, "dist")
+    shutil.rmtree(dist, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", dist)
+    [wheel] = glob.glob(os.path.join(dist, "*.whl"))
+    [sdist] = glob.glob(os.path.join(dist, "*.tar.gz"))
+    with zipfile.ZipFile(wheel) as archive:
+        require_members(session, wheel, archive.namelist(), WHEEL_MUST_HOLD)
+        entry_points = next(n for n in archive.namelist() if n.endswith("entry_points.txt"))
+        declared = archive.read(entry_points).decode()
+        for entry in ("auth-backend-sdk = auth_backend_sdk.cli:main", "[pytest11]"):
+            if entry not in declared:
+                session.error(f"{os.path.basename(wheel)} does not declare {entry!r}")
+    with tarfile.open(sdist) as archive:
+        members = [name.partition("/")[2] for name in archive.getnames()]
+        require_members(session, sdist, members, SDIST_MUST_HOLD)
+    smoke_test = os.path.join(os.getcwd(), "tools", "package_smoke.py")
+    for artifact in (wheel, sdist):
+        venv = os.path.join(work, "venv")
+        shutil.rmtree(venv, ignore_errors=True)
+        session.run("python", "-m", "venv", venv)
+        python = os.path.join(venv, "bin", "python")
+        pip_install = (python, "-m", "pip", "install", "--quiet")
+        session.run(*pip_install, f"{artifact}[testing]", external=True)
+        # Outside the checkout, so that nothing is imported from it.
+        with session.chdir(work):
+            session.run(python, smoke_test, external=True)
+
+
+def require_members(
+    session: nox.Session, archive: str, members: list[str], wanted: list[str]
+) -> None:
+    missing = [w for w in wanted if not any(m == w or m.startswith(f"{w}/") for m in members)]
+    if missing:
+        session.error(f"{os.path.basename(archive)} lacks {', '.join(missing)}")
 
 
 @nox.session(name="bench")

@@ -10,19 +10,26 @@ auth_backend_sdk.E004    Error   ``authenticate`` or ``get_user`` has no sync si
 auth_backend_sdk.W005    Warning a permission method has no sync side
 auth_backend_sdk.E006    Error   the entry cannot be imported, or is not a class
 auth_backend_sdk.E007    Error   neither ``authenticate`` nor ``aauthenticate``
+auth_backend_sdk.E008    Error   no ``aauthenticate``, and tried first: every async login crashes
+auth_backend_sdk.W009    Warning an overridden hook Django's async side calls on the event loop
 ======================== ======= ==================================================
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
-from .description import Hazard, PairDescription, describe
+from .description import BackendDescription, Hazard, PairDescription, Status, describe
+from .django_defaults import DJANGO_BACKENDS_MODULE
+from .login_order import Credentials, logins_reaching_first, named_credentials
+from .loop_calls import SyncCallOnLoop, sync_calls_on_loop
+from .pairs import AUTHENTICATION_PAIRS, PERMISSION_PAIRS
 
 __all__ = ["TAG", "check_authentication_backends"]
 
@@ -47,52 +54,95 @@ _SYNC_MISSING_CONSEQUENCE = {
     ),
     "get_user": "get_user(request) raises AttributeError for users it logged in",
 }
+_DJANGO_ENTRY_POINTS = tuple(pair.async_name for pair in (*AUTHENTICATION_PAIRS, *PERMISSION_PAIRS))
+"""The async backend methods ``django.contrib.auth`` calls: where Django's async path starts."""
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One ``AUTHENTICATION_BACKENDS`` entry that loaded as a backend class."""
+
+    path: str
+    backend: type
+    described: BackendDescription
+
+    @property
+    def answers_async_logins(self) -> bool:
+        return self.described.pair("authenticate").async_.status is not Status.MISSING
 
 
 def check_authentication_backends(
     app_configs: Sequence[Any] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
-    """Flag each ``AUTHENTICATION_BACKENDS`` entry whose sync and async sides disagree."""
+    """Flag each ``AUTHENTICATION_BACKENDS`` entry that sync or async callers would trip on.
+
+    Its sync and async sides disagree (E001 to W005), it is no backend (E006,
+    E007), Django tries it for async logins it cannot take (E008), or Django's
+    own async side calls one of its overridden hooks on the event loop (W009).
+    """
+    loaded = [_load(path) for path in settings.AUTHENTICATION_BACKENDS]
+    entries = [entry for entry in loaded if isinstance(entry, _Entry)]
+    logins = [named_credentials(entry.backend) for entry in entries]
     messages: list[CheckMessage] = []
-    for path in settings.AUTHENTICATION_BACKENDS:
-        try:
-            backend = import_string(path)
-        except ImportError as exc:
-            messages.append(
-                Error(
-                    f"This AUTHENTICATION_BACKENDS entry cannot be imported: {exc}",
-                    hint="Fix the dotted path, or install the package that provides it.",
-                    obj=path,
-                    id="auth_backend_sdk.E006",
-                )
-            )
+    earlier: list[_Entry] = []
+    for entry in loaded:
+        if not isinstance(entry, _Entry):
+            messages.append(entry)
             continue
-        if not isinstance(backend, type):
-            messages.append(
-                Error(
-                    f"This AUTHENTICATION_BACKENDS entry is not a class "
-                    f"(it is a {type(backend).__name__}).",
-                    hint="List the backend class itself.",
-                    obj=path,
-                    id="auth_backend_sdk.E006",
-                )
-            )
-            continue
-        try:
-            described = describe(backend)
-        except TypeError as exc:  # a class that defines no backend method at all
-            messages.append(
-                Error(
-                    f"This AUTHENTICATION_BACKENDS entry is not an authentication backend: {exc}",
-                    hint="List the backend class itself.",
-                    obj=path,
-                    id="auth_backend_sdk.E006",
-                )
-            )
-            continue
-        if described.pair("authenticate").absent:
-            messages.append(_no_authenticate_message(path))
-        messages.extend(_pair_message(path, p) for p in described.hazards)
+        answering = [e.backend for e in earlier if e.answers_async_logins]
+        messages.extend(_entry_messages(entry, answering, logins))
+        earlier.append(entry)
+    return messages
+
+
+def _load(path: str) -> _Entry | CheckMessage:
+    try:
+        backend = import_string(path)
+    except ImportError as exc:
+        return Error(
+            f"This AUTHENTICATION_BACKENDS entry cannot be imported: {exc}",
+            hint="Fix the dotted path, or install the package that provides it.",
+            obj=path,
+            id="auth_backend_sdk.E006",
+        )
+    if not isinstance(backend, type):
+        return Error(
+            f"This AUTHENTICATION_BACKENDS entry is not a class "
+            f"(it is a {type(backend).__name__}).",
+            hint="List the backend class itself.",
+            obj=path,
+            id="auth_backend_sdk.E006",
+        )
+    try:
+        described = describe(backend)
+    except TypeError as exc:  # a class that defines no backend method at all
+        return Error(
+            f"This AUTHENTICATION_BACKENDS entry is not an authentication backend: {exc}",
+            hint="List the backend class itself.",
+            obj=path,
+            id="auth_backend_sdk.E006",
+        )
+    return _Entry(path, backend, described)
+
+
+def _entry_messages(
+    entry: _Entry, earlier: Sequence[type], logins: Sequence[Credentials]
+) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    if entry.described.pair("authenticate").absent:
+        messages.append(_no_authenticate_message(entry.path))
+    for described in entry.described.hazards:
+        crashing: list[Credentials] = []
+        if described.hazard is Hazard.ASYNC_MISSING and described.pair.sync_name == "authenticate":
+            crashing = logins_reaching_first(entry.backend, earlier, logins)
+        if crashing:
+            messages.append(_async_logins_crash_message(entry.path, described, crashing))
+        else:
+            messages.append(_pair_message(entry.path, described))
+    messages.extend(
+        _hook_on_loop_message(entry, call)
+        for call in sync_calls_on_loop(entry.backend, _DJANGO_ENTRY_POINTS, DJANGO_BACKENDS_MODULE)
+    )
     return messages
 
 
@@ -113,13 +163,17 @@ def _no_authenticate_message(path: str) -> CheckMessage:
     )
 
 
-def _pair_message(path: str, described: PairDescription) -> CheckMessage:
-    sync, async_ = described.sync, described.async_
-    wrap = (
+def _wrap_hint(path: str) -> str:
+    return (
         f"Wrap it: `{path.rpartition('.')[2]} = dual_mode({path!r})` in a module of your "
         f"own and list that module's path in AUTHENTICATION_BACKENDS, or put DualModeMixin "
         f"first in its bases."
     )
+
+
+def _pair_message(path: str, described: PairDescription) -> CheckMessage:
+    sync, async_ = described.sync, described.async_
+    wrap = _wrap_hint(path)
     hazard = described.hazard
     if hazard is Hazard.ASYNC_SHADOWED:
         return Error(
@@ -159,6 +213,72 @@ def _pair_message(path: str, described: PairDescription) -> CheckMessage:
         obj=path,
         id="auth_backend_sdk.E004" if fatal else "auth_backend_sdk.W005",
     )
+
+
+def _async_logins_crash_message(
+    path: str, described: PairDescription, crashing: Sequence[Credentials]
+) -> CheckMessage:
+    # aauthenticate() awaits backend.aauthenticate() on each backend whose
+    # authenticate() signature binds the credentials; no backend before this
+    # one can answer these, so every such login gets here and raises.
+    logins = ", and ".join(f"logins with {_and(credentials)}" for credentials in crashing)
+    return Error(
+        f"{described.sync.name}() is defined in {described.sync.where} but "
+        f"{described.async_.name}() is missing, and Django tries it before any backend "
+        f"that can answer {logins}: every async login with those credentials raises "
+        f"AttributeError here, whatever the backends after it would answer.",
+        hint=(
+            f"{_wrap_hint(path)} Listing it after the backends that log users in is not "
+            f"enough: the logins they refuse would still reach it."
+        ),
+        obj=path,
+        id="auth_backend_sdk.E008",
+    )
+
+
+_REFERENCE_COUNTERPARTS = frozenset(
+    {
+        "ModelBackend",
+        "AllowAllUsersModelBackend",
+        "RemoteUserBackend",
+        "AllowAllUsersRemoteUserBackend",
+    }
+)
+"""Django's backend classes that ``reference_backends`` provides under the same name."""
+
+
+def _hook_on_loop_message(entry: _Entry, call: SyncCallOnLoop) -> CheckMessage:
+    callers = _and([f"{name}()" for name in call.reached_from])
+    one = len(call.reached_from) == 1
+    django_base = next(
+        klass for klass in entry.backend.__mro__ if klass.__module__ == DJANGO_BACKENDS_MODULE
+    )
+    cure = (
+        f"Subclass reference_backends.{django_base.__name__} instead of Django's "
+        f"{django_base.__name__}: it runs overridden hooks in the ORM's thread. "
+        if django_base.__name__ in _REFERENCE_COUNTERPARTS
+        else f"Define {callers} yourself and call {call.name}() through sync_to_async(). "
+    )
+    return Warning(
+        f"{call.name}() is overridden in {call.defined_in.__name__}, but the {callers} "
+        f"it inherits from Django call{'s' if one else ''} it on the event loop: if the "
+        f"override touches the database, {'it raises' if one else 'they raise'} "
+        f"SynchronousOnlyOperation.",
+        hint=(
+            f"{cure}dual_mode() and DualModeMixin do not help here: Django's own "
+            f"{callers} stay{'s' if one else ''} in use. If {call.name}() never touches the "
+            f'database, add "auth_backend_sdk.W009" to SILENCED_SYSTEM_CHECKS.'
+        ),
+        obj=entry.path,
+        id="auth_backend_sdk.W009",
+    )
+
+
+def _and(words: Sequence[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def register_checks() -> None:

@@ -1,4 +1,4 @@
-"""Contract hooks for `make demo`'s lockout backend, passed to the check command as --contract."""
+"""Contract hooks for `make demo`'s lockout backend, as the check command's --contract wants."""
 
 from __future__ import annotations
 
@@ -10,12 +10,21 @@ from auth_backend_sdk.testing import AuthBackendContract, Capability
 
 from .backends import LOCKED_OUT
 
+INHERITED_BAD_INPUT = (
+    "Inherited from Django's ModelBackend, which queries and hashes malformed values as given "
+    "(a lone surrogate raises UnicodeEncodeError); its own run fails the same check."
+)
+
 
 class LockoutHooks(AuthBackendContract):
     capabilities = {
         Capability.PASSWORD_CREDENTIALS,
         Capability.GET_USER,
         Capability.RAISES_PERMISSION_DENIED,
+    }
+    expected_failures = {
+        "test_bad_credentials_are_refused_quietly_sync": INHERITED_BAD_INPUT,
+        "test_bad_credentials_are_refused_quietly_async": INHERITED_BAD_INPUT,
     }
 
     def denied_credentials(self, user: Any) -> dict[str, Any]:

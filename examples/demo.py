@@ -5,16 +5,26 @@ python -m examples.demo
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import importlib
+import os
+import tempfile
+from typing import TYPE_CHECKING
 
 import django
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from auth_backend_sdk.testing.runner import BackendReport
 
 BEFORE = [
     "examples.backends.LockoutBackend",
     "examples.backends.OneTimeCodeBackend",
     "rules.permissions.ObjectPermissionBackend",
+]
+AFTER = [
+    "examples.backends.DualModeLockoutBackend",
+    "examples.backends.DualModeOneTimeCodeBackend",
+    "examples.backends.DualModeRulesBackend",
 ]
 CONTRACT_RUN = [
     "reference_backends.ModelBackend",
@@ -24,42 +34,52 @@ CONTRACT_RUN = [
     "examples.backends.LockoutBackend",
     "examples.backends.DualModeLockoutBackend",
 ]
-AFTER = [
-    "examples.backends.DualModeLockoutBackend",
-    "examples.backends.DualModeOneTimeCodeBackend",
-    "examples.backends.DualModeRulesBackend",
-]
+CONTRACT_MODULE = "examples.contracts"
 
 
 def heading(text: str) -> None:
     print(f"\n{text}\n{'=' * len(text)}")
 
 
-def main() -> None:
+def configure(database_dir: str) -> None:
+    """The settings the check command uses by default: a throwaway SQLite database."""
     settings.configure(
         INSTALLED_APPS=[
             "django.contrib.contenttypes",
             "django.contrib.auth",
+            "django.contrib.sessions",
             "auth_backend_sdk",
         ],
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+        DATABASES={
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": os.path.join(database_dir, "db.sqlite3"),
+            }
+        },
+        SECRET_KEY="examples-demo-not-a-secret",
+        USE_TZ=True,
+        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
     )
     django.setup()
 
-    from django.core.checks import run_checks
-    from django.test import override_settings
 
+def show_descriptions() -> None:
     from auth_backend_sdk import describe
-    from auth_backend_sdk.checks import TAG
 
-    heading("Django's own ModelBackend: every pair native on both sides")
+    heading("Django's own ModelBackend")
     print(describe("django.contrib.auth.backends.ModelBackend"))
-
     for before, after in zip(BEFORE, AFTER, strict=True):
         heading(f"{before}, as written")
         print(describe(before))
         heading("... and after dual_mode()")
         print(describe(after))
+
+
+def show_system_checks() -> None:
+    from django.core.checks import run_checks
+    from django.test import override_settings
+
+    from auth_backend_sdk.checks import TAG
 
     for label, backends in (("as written", BEFORE), ("after dual_mode()", AFTER)):
         heading(f"manage.py check, with these backends {label}")
@@ -69,13 +89,59 @@ def main() -> None:
             print(f"{message.obj}: ({message.id}) {message.msg}\n    HINT: {message.hint}")
         print(f"{len(messages)} issue(s).")
 
-    heading("python -m auth_backend_sdk check: the contract suite, side by side")
-    print("Reference backends next to Django's own, and the lockout backend before and after")
-    print("dual_mode() (its hooks: examples/contracts.py). This takes a minute.\n", flush=True)
-    command = [sys.executable, "-m", "auth_backend_sdk", "check", *CONTRACT_RUN]
-    done = subprocess.run([*command, "--contract", "examples.contracts"], check=False)
-    if done.returncode == 1:
-        print("\nExit status 1: Django's backends and the lockout backend as written fail checks.")
+
+def run_contract_suite() -> list[BackendReport]:
+    """The reports ``python -m auth_backend_sdk check CONTRACT_RUN --contract ...`` prints."""
+    from django.test.runner import DiscoverRunner
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    from auth_backend_sdk.testing.console import Progress
+    from auth_backend_sdk.testing.runner import run_contracts
+
+    contract_module = importlib.import_module(CONTRACT_MODULE)
+    progress = Progress(total_backends=len(CONTRACT_RUN))
+    runner = DiscoverRunner(verbosity=0, interactive=False)
+    setup_test_environment()
+    databases = runner.setup_databases()
+    reports = []
+    try:
+        for path in CONTRACT_RUN:
+            reports += run_contracts(
+                [path],
+                contract_module=contract_module,
+                on_start=progress.start,
+                on_result=progress.result,
+            )
+            progress.backend_finished()
+    finally:
+        progress.finish()
+        runner.teardown_databases(databases)
+        teardown_test_environment()
+    return reports
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="auth-backend-sdk-demo-") as database_dir:
+        configure(database_dir)
+        show_descriptions()
+        show_system_checks()
+
+        from auth_backend_sdk.testing.console import render_report, render_summary
+
+        from .verdict import verdict
+
+        heading("The contract suite, side by side")
+        print("What `python -m auth_backend_sdk check` prints for the reference backends, Django's")
+        print("own, and the lockout backend before and after dual_mode() (its hooks and expected")
+        print(
+            f"failures: {CONTRACT_MODULE.replace('.', '/')}.py). This takes a minute.\n", flush=True
+        )
+        reports = run_contract_suite()
+        print("\n\n".join(render_report(report) for report in reports))
+        print("\n" + render_summary(reports))
+
+        heading("Verdict")
+        print("\n".join(verdict(reports, dict(zip(BEFORE, AFTER, strict=True)))))
 
 
 if __name__ == "__main__":

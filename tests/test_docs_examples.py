@@ -184,6 +184,7 @@ def test_hook_that_queries_holds_in_both_modes_on_the_reference_backend(
         (f"{ADAPTED}.ReviewerPermissionBackend", []),
         (f"{ADAPTED}.OneTimeCodeBackend", []),
         (f"{ADAPTED}.ObjectPermissionBackend", []),
+        ("docs.examples.switch_before.StaffGroupBackend", ["auth_backend_sdk.W009"]),
         ("docs.examples.switch_after.StaffGroupBackend", []),
     ],
 )

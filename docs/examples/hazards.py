@@ -29,7 +29,7 @@ class LockoutBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        if username in LOCKED_OUT:
+        if isinstance(username, str) and username in LOCKED_OUT:
             raise PermissionDenied(f"{username} is locked out")
         return super().authenticate(request, username, password, **kwargs)
 
