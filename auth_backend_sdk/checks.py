@@ -28,8 +28,7 @@ from django.utils.module_loading import import_string
 from .description import BackendDescription, Hazard, PairDescription, Status, describe
 from .django_defaults import DJANGO_BACKENDS_MODULE
 from .login_order import Credentials, logins_reaching_first, named_credentials
-from .loop_calls import SyncCallOnLoop, sync_calls_on_loop
-from .pairs import AUTHENTICATION_PAIRS, PERMISSION_PAIRS
+from .loop_hooks import HookOnTheLoop, hooks_on_the_loop
 
 __all__ = ["TAG", "check_authentication_backends"]
 
@@ -54,8 +53,6 @@ _SYNC_MISSING_CONSEQUENCE = {
     ),
     "get_user": "get_user(request) raises AttributeError for users it logged in",
 }
-_DJANGO_ENTRY_POINTS = tuple(pair.async_name for pair in (*AUTHENTICATION_PAIRS, *PERMISSION_PAIRS))
-"""The async backend methods ``django.contrib.auth`` calls: where Django's async path starts."""
 
 
 @dataclass(frozen=True)
@@ -139,10 +136,7 @@ def _entry_messages(
             messages.append(_async_logins_crash_message(entry.path, described, crashing))
         else:
             messages.append(_pair_message(entry.path, described))
-    messages.extend(
-        _hook_on_loop_message(entry, call)
-        for call in sync_calls_on_loop(entry.backend, _DJANGO_ENTRY_POINTS, DJANGO_BACKENDS_MODULE)
-    )
+    messages.extend(_hook_on_loop_message(entry, hook) for hook in hooks_on_the_loop(entry.backend))
     return messages
 
 
@@ -236,28 +230,13 @@ def _async_logins_crash_message(
     )
 
 
-_REFERENCE_COUNTERPARTS = frozenset(
-    {
-        "ModelBackend",
-        "AllowAllUsersModelBackend",
-        "RemoteUserBackend",
-        "AllowAllUsersRemoteUserBackend",
-    }
-)
-"""Django's backend classes that ``reference_backends`` provides under the same name."""
-
-
-def _hook_on_loop_message(entry: _Entry, call: SyncCallOnLoop) -> CheckMessage:
+def _hook_on_loop_message(entry: _Entry, call: HookOnTheLoop) -> CheckMessage:
     callers = _and([f"{name}()" for name in call.reached_from])
     one = len(call.reached_from) == 1
+    # Every Django backend whose async side calls hooks on the loop has a
+    # reference_backends class of the same name.
     django_base = next(
         klass for klass in entry.backend.__mro__ if klass.__module__ == DJANGO_BACKENDS_MODULE
-    )
-    cure = (
-        f"Subclass reference_backends.{django_base.__name__} instead of Django's "
-        f"{django_base.__name__}: it runs overridden hooks in the ORM's thread. "
-        if django_base.__name__ in _REFERENCE_COUNTERPARTS
-        else f"Define {callers} yourself and call {call.name}() through sync_to_async(). "
     )
     return Warning(
         f"{call.name}() is overridden in {call.defined_in.__name__}, but the {callers} "
@@ -265,8 +244,10 @@ def _hook_on_loop_message(entry: _Entry, call: SyncCallOnLoop) -> CheckMessage:
         f"override touches the database, {'it raises' if one else 'they raise'} "
         f"SynchronousOnlyOperation.",
         hint=(
-            f"{cure}dual_mode() and DualModeMixin do not help here: Django's own "
-            f"{callers} stay{'s' if one else ''} in use. If {call.name}() never touches the "
+            f"Subclass reference_backends.{django_base.__name__} instead of Django's "
+            f"{django_base.__name__}: it runs overridden hooks in the ORM's thread. "
+            f"dual_mode() and DualModeMixin do not help here: Django's own {callers} "
+            f"stay{'s' if one else ''} in use. If {call.name}() never touches the "
             f'database, add "auth_backend_sdk.W009" to SILENCED_SYSTEM_CHECKS.'
         ),
         obj=entry.path,

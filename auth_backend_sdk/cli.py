@@ -38,7 +38,7 @@ from .testing.masking import MaskingStream
 if TYPE_CHECKING:
     from .testing.runner import BackendPlan, BackendReport
 
-__all__ = ["UsageError", "main"]
+__all__ = ["UsageError", "main", "run_on_test_databases", "set_up_django"]
 
 PROG = "auth-backend-sdk"
 BASE_APPS = [
@@ -99,12 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="auth-backend-sdk-") as scratch,
     ):
         try:
-            _set_up_django(args.settings, args.backends, scratch)
+            set_up_django(args.settings, args.backends, scratch)
             never_printed.update(_database_passwords())
             _keep_hypothesis_caches_in(scratch)
             plans = _plan(args.backends, args.contract, args.only)
             never_printed.update(secret for plan in plans for secret in plan.secrets)
-            reports = _run(plans)
+            reports = run_on_test_databases(plans)
         except UsageError as exc:
             print(f"{PROG} check: error: {exc}", file=sys.stderr)
             return 2
@@ -116,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _masked_output(secrets: Collection[str]) -> Iterator[None]:
     """Mask ``secrets`` in everything the process prints, the backends' own logging included."""
     real = sys.stdout, sys.stderr
+    errors = [getattr(stream, "errors", None) for stream in real]
     for stream in real:
         # A lone surrogate in a message must print escaped, not end in UnicodeEncodeError.
         reconfigure = getattr(stream, "reconfigure", None)
@@ -128,6 +129,10 @@ def _masked_output(secrets: Collection[str]) -> Iterator[None]:
         sys.stdout.flush()
         sys.stderr.flush()
         sys.stdout, sys.stderr = real
+        for stream, error_handler in zip(real, errors, strict=True):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None and error_handler is not None:
+                reconfigure(errors=error_handler)
 
 
 @contextlib.contextmanager
@@ -154,7 +159,8 @@ def _plan(paths: list[str], contract: str | None, only: list[str]) -> list[Backe
         raise UsageError(f"--check: {exc}") from exc
 
 
-def _run(plans: list[BackendPlan]) -> list[BackendReport]:
+def run_on_test_databases(plans: list[BackendPlan]) -> list[BackendReport]:
+    """Run ``plans`` on test databases, showing progress: what the command reports."""
     from django.test.runner import DiscoverRunner
     from django.test.utils import setup_test_environment, teardown_test_environment
 
@@ -240,7 +246,9 @@ def _print_reports(reports: list[BackendReport], *, as_json: bool) -> None:
         print("\n" + render_summary(reports))
 
 
-def _set_up_django(settings_module: str | None, backends: Sequence[str], scratch: str) -> None:
+def set_up_django(settings_module: str | None, backends: Sequence[str], scratch: str) -> None:
+    """Django as the command sets it up: ``settings_module``, or a throwaway SQLite database
+    in ``scratch`` with the backends' apps installed. :exc:`UsageError` if it cannot."""
     import django
     from django.conf import settings
 

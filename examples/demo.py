@@ -6,12 +6,10 @@ python -m examples.demo
 from __future__ import annotations
 
 import importlib
-import os
 import tempfile
 from typing import TYPE_CHECKING
 
-import django
-from django.conf import settings
+from auth_backend_sdk.cli import set_up_django
 
 if TYPE_CHECKING:
     from auth_backend_sdk.testing.runner import BackendReport
@@ -39,28 +37,6 @@ CONTRACT_MODULE = "examples.contracts"
 
 def heading(text: str) -> None:
     print(f"\n{text}\n{'=' * len(text)}")
-
-
-def configure(database_dir: str) -> None:
-    """The settings the check command uses by default: a throwaway SQLite database."""
-    settings.configure(
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "django.contrib.sessions",
-            "auth_backend_sdk",
-        ],
-        DATABASES={
-            "default": {
-                "ENGINE": "django.db.backends.sqlite3",
-                "NAME": os.path.join(database_dir, "db.sqlite3"),
-            }
-        },
-        SECRET_KEY="examples-demo-not-a-secret",
-        USE_TZ=True,
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-    )
-    django.setup()
 
 
 def show_descriptions() -> None:
@@ -92,37 +68,16 @@ def show_system_checks() -> None:
 
 def run_contract_suite() -> list[BackendReport]:
     """The reports ``python -m auth_backend_sdk check CONTRACT_RUN --contract ...`` prints."""
-    from django.test.runner import DiscoverRunner
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    from auth_backend_sdk.testing.console import Progress
-    from auth_backend_sdk.testing.runner import run_contracts
+    from auth_backend_sdk.cli import run_on_test_databases
+    from auth_backend_sdk.testing.runner import plan_contracts
 
     contract_module = importlib.import_module(CONTRACT_MODULE)
-    progress = Progress(total_backends=len(CONTRACT_RUN))
-    runner = DiscoverRunner(verbosity=0, interactive=False)
-    setup_test_environment()
-    databases = runner.setup_databases()
-    reports = []
-    try:
-        for path in CONTRACT_RUN:
-            reports += run_contracts(
-                [path],
-                contract_module=contract_module,
-                on_start=progress.start,
-                on_result=progress.result,
-            )
-            progress.backend_finished()
-    finally:
-        progress.finish()
-        runner.teardown_databases(databases)
-        teardown_test_environment()
-    return reports
+    return run_on_test_databases(plan_contracts(CONTRACT_RUN, contract_module))
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="auth-backend-sdk-demo-") as database_dir:
-        configure(database_dir)
+        set_up_django(None, [*CONTRACT_RUN, *BEFORE, *AFTER], database_dir)
         show_descriptions()
         show_system_checks()
 

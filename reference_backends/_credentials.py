@@ -11,8 +11,6 @@ from django.contrib.auth.hashers import check_password
 from django.utils.crypto import get_random_string
 from django.views.decorators.debug import sensitive_variables
 
-from auth_backend_sdk.engine import MethodPair, find_native
-
 from ._flow import Awaited, EachMode, Effect, InOrmThread
 
 __all__ = ["Secret", "password_check_of_model", "usable_text", "verify_password_for"]
@@ -63,30 +61,26 @@ def usable_text(value: object) -> str | None:
     return value
 
 
-_CHECK_PASSWORD = MethodPair("check_password", "acheck_password")
-
-
 def password_check_of_model(user: AbstractBaseUser, secret: Secret) -> Effect | None:
     """The step running the user model's own password check; None if it keeps Django's.
 
     A model may override ``check_password()``, ``acheck_password()`` or both
-    (a pepper, another store, a lockout). As for backends, the most-derived
-    definition wins in both modes; a class defining both sides gets each in
-    its own mode. The model's code may save, so a sync check runs in the
-    ORM's thread.
+    (a pepper, another store, a lockout). One side overridden: it runs in
+    both modes. Both overridden, wherever in the model's bases: each mode
+    gets its own, as in Django (``AbstractBaseUser.acheck_password`` never
+    calls ``check_password``, so neither can stand for the other). The
+    model's code may save, so a sync check runs in the ORM's thread.
     """
     model = type(user)
-    if (
-        model.check_password is AbstractBaseUser.check_password
-        and model.acheck_password is AbstractBaseUser.acheck_password
-    ):
-        return None
-    native = find_native(model, _CHECK_PASSWORD)
+    own_sync = model.check_password is not AbstractBaseUser.check_password
+    own_async = model.acheck_password is not AbstractBaseUser.acheck_password
     sync_check = InOrmThread(_check_with_model, (user, secret))
     async_check = Awaited(_acheck_with_model, (user, secret))
-    if native is None or (native.has_sync and native.has_async):
+    if own_sync and own_async:
         return EachMode(sync_check, async_check)
-    return sync_check if native.has_sync else async_check
+    if own_sync:
+        return sync_check
+    return async_check if own_async else None
 
 
 # sensitive_variables() with no names masks every variable of every frame

@@ -6,8 +6,8 @@ model, written once per user model as plain SQL: building the equivalent
 ORM query (a UNION of two annotated querysets) costs more Python time per
 cold permission check than the round trip it replaces. Used only while those
 hooks are Django's own and the user model's ``user_permissions`` and
-``groups`` relate to ``auth.Permission`` and ``auth.Group`` themselves;
-anything else goes through the ORM, as in Django.
+``groups`` relate to ``auth.Permission`` and ``auth.Group`` themselves
+through Django's own tables; anything else goes through the ORM, as in Django.
 """
 
 from __future__ import annotations
@@ -53,8 +53,16 @@ def load_permissions(user_obj: Any, sources: tuple[str, ...]) -> dict[str, set[s
 
 
 def _relates_to(field: object, model: type[Model]) -> bool:
-    """Whether ``field`` is a many-to-many relation to ``model`` itself."""
-    return isinstance(field, ManyToManyField) and field.remote_field.model is model
+    """Whether ``field`` relates to ``model`` itself through a table of primary keys.
+
+    The statement joins the through table's columns to primary keys: a
+    through model of the project's own may hold other columns (a username,
+    a group name, as ``to_field`` allows), so only Django's own is taken.
+    """
+    if not isinstance(field, ManyToManyField) or field.remote_field.model is not model:
+        return False
+    through: Any = field.remote_field.through
+    return bool(through._meta.auto_created)
 
 
 @functools.cache
@@ -67,8 +75,9 @@ def _statements(user_model: type[Model], alias: str) -> dict[str, str] | None:
     group_permissions = Group._meta.get_field("permissions")
     if not (_relates_to(user_permissions, Permission) and _relates_to(groups, Group)):
         # Django's hooks query auth's own tables (and fail or find nothing
-        # for relations to other models); joining another model's ids to
-        # those tables would grant permissions nobody holds.
+        # for relations to other models); joining another model's ids, or a
+        # through table's usernames, to primary keys would grant permissions
+        # nobody holds.
         return None
     assert isinstance(user_permissions, ManyToManyField)
     assert isinstance(groups, ManyToManyField)

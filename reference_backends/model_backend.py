@@ -21,9 +21,10 @@ thread instead of on the loop.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 from types import FunctionType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.contrib.auth import backends as django_backends
 from django.contrib.auth import get_user_model
@@ -36,7 +37,7 @@ from auth_backend_sdk import DualModeMixin
 from auth_backend_sdk.pairs import PAIR_BY_SYNC_NAME as _PAIRS
 
 from ._credentials import Secret, password_check_of_model, usable_text, verify_password_for
-from ._flow import Flow, InHashingPool, InOrmThread, Twin, run_async, run_sync
+from ._flow import Awaited, Flow, InHashingPool, InOrmThread, Twin, run_async, run_sync
 from ._permission_sql import load_permissions
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ _PERMISSION_SOURCES = ("user", "group")
 
 class ModelBackend(DualModeMixin, django_backends.ModelBackend):
     """Authenticates against ``settings.AUTH_USER_MODEL``, natively in both modes."""
+
+    runs_hooks_off_the_loop: ClassVar[bool] = True
+    """Overridden sync hooks run in the ORM's thread: system check W009 stays quiet."""
 
     @sensitive_variables("password")
     def authenticate(  # type: ignore[override]
@@ -158,6 +162,11 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         return user if allowed else None
 
     def _get_user(self, user_id: Any) -> Flow[AbstractBaseUser | None]:
+        if inspect.iscoroutinefunction(self.user_can_authenticate):
+            # An async hook cannot run inside the ORM step: a step of its own.
+            found = yield InOrmThread(self._user_by_pk, (user_id,))
+            allowed = found is not None and (yield from self._hook("user_can_authenticate", found))
+            return found if allowed else None
         user: AbstractBaseUser | None = yield InOrmThread(self._active_user_by_pk, (user_id,))
         return user
 
@@ -213,11 +222,17 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
                 setattr(user_obj, _cache_name(source), perms)
 
     def _hook(self, name: str, *args: Any) -> Flow[Any]:
-        """Call a sync hook: inline if it is Django's own, in the ORM's thread if overridden."""
+        """Call a hook: inline if it is Django's own, else in the ORM's thread, or awaited.
+
+        An ``async def`` override is awaited in both modes: its coroutine,
+        merely called, would be truthy and let everyone in.
+        """
         method = getattr(self, name)
-        if self._overrides(name):
-            return (yield InOrmThread(method, args))
-        return method(*args)
+        if not self._overrides(name):
+            return method(*args)
+        if inspect.iscoroutinefunction(method):
+            return (yield Awaited(method, args))
+        return (yield InOrmThread(method, args))
 
     def _overrides(self, *names: str) -> bool:
         return _is_overridden(type(self), *names)
@@ -231,13 +246,17 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         except user_model.DoesNotExist:
             return None
 
-    def _active_user_by_pk(self, user_id: Any) -> AbstractBaseUser | None:
+    def _user_by_pk(self, user_id: Any) -> AbstractBaseUser | None:
         user_model = get_user_model()
         try:
-            user = user_model._default_manager.get(pk=user_id)
+            return user_model._default_manager.get(pk=user_id)
         except user_model.DoesNotExist:
             return None
-        return user if self.user_can_authenticate(user) else None
+
+    def _active_user_by_pk(self, user_id: Any) -> AbstractBaseUser | None:
+        user = self._user_by_pk(user_id)
+        allowed = user is not None and self.user_can_authenticate(cast(Any, user))
+        return user if allowed else None
 
     def _load_permissions(
         self, user_obj: _AnyUser, sources: tuple[str, ...]

@@ -99,3 +99,13 @@ def test_a_contract_s_own_test_methods_are_names_too() -> None:
         [ONLY_AUTHENTICATES], sys.modules[__name__], only=["test_refuses_everyone"]
     )
     assert [t._testMethodName for t in plan.tests] == ["test_refuses_everyone"]
+
+
+def test_a_selection_that_selects_nothing_of_one_backend_fails_before_anything_runs() -> None:
+    with pytest.raises(
+        UnknownCheck, match=f"'permission_parity' names no check of {ONLY_AUTHENTICATES}"
+    ):
+        plan_contracts([MODEL_BACKEND, ONLY_AUTHENTICATES], only=["permission_parity"])
+    done = check(MODEL_BACKEND, ONLY_AUTHENTICATES, "--check", "permission_parity")
+    assert done.returncode == 2
+    assert done.stdout == ""

@@ -1,13 +1,11 @@
 """W009: a hook Django's own async side calls on the event loop, overridden with a query.
 
 Django's ``ModelBackend.aauthenticate()`` and ``aget_user()`` call
-``self.user_can_authenticate()`` on the loop, ``RemoteUserBackend.aauthenticate()``
-calls ``self.clean_username()`` there too, and ``_aget_permissions()`` calls
-``self._get_user_permissions()`` / ``self._get_group_permissions()``; only
-``configure_user()`` goes to a thread (``aconfigure_user()`` bridges it). Read
-from the source of Django 5.2.19 and 6.1.3: the same on both. The check reads
-the installed release's source; these tests make sure what it reads is what
-happens.
+``self.user_can_authenticate()`` on the loop, and ``RemoteUserBackend.aauthenticate()``
+calls ``self.clean_username()`` there too; ``configure_user()`` goes to a thread
+(``aconfigure_user()`` bridges it). The check declares these facts in
+``auth_backend_sdk.loop_hooks.DJANGO_HOOKS_ON_THE_LOOP``; the tests here reproduce
+each one on the installed Django, so a release that changes them fails here.
 """
 
 from __future__ import annotations
@@ -16,33 +14,23 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import async_to_sync
 from django.contrib import auth
 from django.contrib.auth import backends as django_backends
 from django.contrib.auth.models import Group, Permission, User
 from django.core.checks import Warning
 from django.core.exceptions import SynchronousOnlyOperation
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.test import override_settings
 
 import reference_backends
 from auth_backend_sdk import DualModeMixin, dual_mode
 from auth_backend_sdk.checks import check_authentication_backends
-from auth_backend_sdk.django_defaults import DJANGO_BACKENDS_MODULE
-from auth_backend_sdk.loop_calls import sync_calls_on_loop
-from auth_backend_sdk.pairs import AUTHENTICATION_PAIRS, PERMISSION_PAIRS
+from auth_backend_sdk.loop_hooks import DJANGO_HOOKS_ON_THE_LOOP, hooks_on_the_loop
 
 from .conftest import ASYNC, SYNC, Mode
 
 HERE = __name__
-ENTRY_POINTS = tuple(pair.async_name for pair in (*AUTHENTICATION_PAIRS, *PERMISSION_PAIRS))
-PERMISSION_CALLS = (
-    "aget_group_permissions",
-    "aget_all_permissions",
-    "ahas_perm",
-    "ahas_module_perms",
-)
 
 
 class StaffOnlyHook:
@@ -92,11 +80,23 @@ class StampingRemoteUserBackend(django_backends.RemoteUserBackend):
         return user
 
 
-class ActiveGroupsBackend(django_backends.ModelBackend):
-    """Group permissions from the groups the user belongs to, evaluated right away."""
+class WrappingStaffOnlyBackend(StaffOnlyBackend):
+    """Thin async wrappers (for logging, say) over Django's own: the hook still runs on the loop."""
 
-    def _get_group_permissions(self, user_obj: Any) -> QuerySet[Permission]:
-        return Permission.objects.filter(group__in=list(user_obj.groups.all()))
+    async def aauthenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, **credentials: Any
+    ) -> Any:
+        return await super().aauthenticate(request, **credentials)
+
+    async def aget_user(self, user_id: Any) -> Any:
+        return await super().aget_user(user_id)
+
+
+class LazyGroupsBackend(django_backends.ModelBackend):
+    """A permission hook returning a lazy queryset, as Django's own: fine on the loop."""
+
+    def _get_group_permissions(self, user_obj: Any) -> Any:
+        return super()._get_group_permissions(user_obj).exclude(codename__startswith="delete_")  # type: ignore[misc]
 
 
 @pytest.fixture
@@ -114,123 +114,33 @@ def group_member(alice: User) -> User:
 
 
 def reached(backend: type) -> dict[str, tuple[str, ...]]:
-    return {
-        call.name: call.reached_from
-        for call in sync_calls_on_loop(backend, ENTRY_POINTS, DJANGO_BACKENDS_MODULE)
-    }
+    return {call.name: call.reached_from for call in hooks_on_the_loop(backend)}
 
 
-def test_the_hooks_django_calls_on_the_loop_are_read_from_its_source() -> None:
+def test_the_hooks_on_the_loop_of_each_kind_of_backend() -> None:
     assert reached(StaffOnlyBackend) == {"user_can_authenticate": ("aauthenticate", "aget_user")}
     assert reached(DualModeStaffOnlyBackend) == reached(StaffOnlyBackend)
     assert reached(AdaptedStaffOnlyBackend) == reached(StaffOnlyBackend)
+    assert reached(WrappingStaffOnlyBackend) == reached(StaffOnlyBackend)
     assert reached(EmailRemoteUserBackend) == {"clean_username": ("aauthenticate",)}
-    assert reached(ActiveGroupsBackend) == {"_get_group_permissions": PERMISSION_CALLS}
-    # Handed to a thread by aconfigure_user(): not called on the loop.
+    # Handed to a thread by aconfigure_user(), or lazy: not a hazard.
     assert reached(StampingRemoteUserBackend) == {}
+    assert reached(LazyGroupsBackend) == {}
     # Django's own overrides, and the reference backends' async sides, are not Django's loop.
     assert reached(django_backends.AllowAllUsersModelBackend) == {}
     assert reached(ReferenceStaffOnlyBackend) == {}
     assert reached(ReferenceEmailRemoteUserBackend) == {}
 
 
-class ReleaseCallingOnLoop:
-    """A library release whose async side calls its hook on the loop."""
+def test_a_sync_override_with_a_derived_async_side_runs_in_a_thread(staff_member: User) -> None:
+    class DerivedStaffOnlyBackend(DualModeMixin, StaffOnlyBackend):
+        def authenticate(self, request: Any, **credentials: Any) -> Any:  # type: ignore[override]
+            return super().authenticate(request, **credentials)
 
-    def hook(self) -> bool:
-        return True
-
-    async def aauthenticate(self, request: HttpRequest | None) -> bool:
-        return self.hook()
-
-
-class ReleaseCallingInThread(ReleaseCallingOnLoop):
-    """The next release: the hook goes to a thread, and a nested helper is never called."""
-
-    async def aauthenticate(self, request: HttpRequest | None) -> bool:
-        def unused() -> bool:
-            return self.hook()
-
-        return await sync_to_async(self.hook)()
-
-
-class ReleaseWithComputedNames:
-    """The hook's name is computed from a literal the caller passes, as in _aget_permissions."""
-
-    def _check_user(self) -> bool:
-        return True
-
-    def _check_group(self) -> bool:
-        return True
-
-    async def aauthenticate(self, request: HttpRequest | None) -> bool:
-        # Directly, through the helper twice (positionally, then by keyword; followed once),
-        # and for a source this release has no hook for.
-        return (
-            self._check_user()
-            and await self._acheck("user")
-            and await self._acheck(source="user")
-            and await self._acheck("admin")
-        )
-
-    async def _acheck(self, source: str) -> bool:
-        return bool(getattr(self, f"_check_{source}")())
-
-
-class ReleaseWithGuessedNames(ReleaseWithComputedNames):
-    """A piece of the name that no variable gives: every method the pattern fits."""
-
-    async def aauthenticate(self, request: Any) -> bool:
-        return bool(getattr(self, f"_check_{request.source}")())
-
-
-class ReleaseWithUnreadableNames(ReleaseWithComputedNames):
-    """Names the reader cannot work out: left alone rather than guessed."""
-
-    async def aauthenticate(self, request: Any) -> bool:
-        number = 1
-        first = getattr(self, "_check_%d" % number)()  # noqa: UP031 (as older code writes it)
-        second = getattr(self, "_check_" + "user")()
-        return bool(first and second and getattr(request, f"_check_{number}")())
-
-
-def release_without_source() -> type:
-    namespace: dict[str, Any] = {"__name__": HERE}
-    source = (
-        "class Compiled:\n"
-        "    def hook(self):\n"
-        "        return True\n"
-        "    async def aauthenticate(self, request):\n"
-        "        return self.hook()\n"
-    )
-    exec(compile(source, "<compiled>", "exec"), namespace)
-    compiled: type = namespace["Compiled"]
-    return compiled
-
-
-@pytest.mark.parametrize(
-    ("release", "expected"),
-    [
-        (ReleaseCallingOnLoop, {"hook": ("aauthenticate",)}),
-        (ReleaseCallingInThread, {}),
-        (ReleaseWithComputedNames, {"_check_user": ("aauthenticate",)}),
-        (
-            ReleaseWithGuessedNames,
-            {"_check_group": ("aauthenticate",), "_check_user": ("aauthenticate",)},
-        ),
-        (ReleaseWithUnreadableNames, {}),
-        # Installed without its source: counts as calling nothing.
-        (release_without_source(), {}),
-    ],
-)
-def test_what_counts_is_the_source_of_the_release_installed(
-    release: type, expected: dict[str, tuple[str, ...]]
-) -> None:
-    overrides = {name: lambda self: False for name in ("hook", "_check_user", "_check_group")}
-    project_backend = type("ProjectBackend", (release,), {**overrides, "__module__": "project"})
-    calls = sync_calls_on_loop(project_backend, ["aauthenticate"], library_module=HERE)
-    assert {call.name: call.reached_from for call in calls} == expected
-    assert all(call.defined_in is project_backend for call in calls)
+    assert "aauthenticate" not in reached(DerivedStaffOnlyBackend)["user_can_authenticate"]
+    credentials = {"username": "alice", "password": "alice-password"}
+    user = async_to_sync(DerivedStaffOnlyBackend().aauthenticate)(None, **credentials)
+    assert user == staff_member
 
 
 # The hazard, unwrapped: each hook the check names fails under async, from each caller it names.
@@ -257,33 +167,44 @@ def entry_call(backend: object, entry: str, user: User) -> Callable[[], Awaitabl
     return call
 
 
+HOOK_THAT_QUERIES = {
+    "user_can_authenticate": StaffOnlyHook.user_can_authenticate,
+    "clean_username": EmailRemoteUserBackend.clean_username,
+}
+
+
 @pytest.mark.parametrize(
-    "backend_class",
+    ("django_class", "entry", "hook"),
     [
-        StaffOnlyBackend,
-        DualModeStaffOnlyBackend,
-        AdaptedStaffOnlyBackend,
-        EmailRemoteUserBackend,
-        ActiveGroupsBackend,
+        (django_class, entry, hook)
+        for (django_class, entry), hooks in DJANGO_HOOKS_ON_THE_LOOP.items()
+        for hook in hooks
     ],
 )
-def test_each_named_caller_raises_synchronous_only_operation(
-    backend_class: type, staff_member: User, group_member: User
+def test_each_declared_hook_runs_on_the_loop_in_the_installed_django(
+    django_class: str, entry: str, hook: str, staff_member: User
 ) -> None:
-    calls = sync_calls_on_loop(backend_class, ENTRY_POINTS, DJANGO_BACKENDS_MODULE)
-    assert calls
-    for call in calls:
-        for entry in call.reached_from:
-            user = User.objects.get(pk=staff_member.pk)  # no permission caches
-            with pytest.raises(SynchronousOnlyOperation):
-                async_to_sync(entry_call(backend_class(), entry, user))()
+    base = getattr(django_backends, django_class)
+    backend_class = type("QueryingHook", (base,), {hook: HOOK_THAT_QUERIES[hook]})
+    assert hook in reached(backend_class)
+    user = User.objects.get(pk=staff_member.pk)
+    with pytest.raises(SynchronousOnlyOperation):
+        async_to_sync(entry_call(backend_class(), entry, user))()
+
+
+def test_a_wrapper_calling_super_reaches_the_hook_on_the_loop(staff_member: User) -> None:
+    with pytest.raises(SynchronousOnlyOperation):
+        async_to_sync(WrappingStaffOnlyBackend().aget_user)(staff_member.pk)
 
 
 def test_the_same_calls_work_in_sync_mode(staff_member: User, group_member: User) -> None:
     assert StaffOnlyBackend().authenticate(None, "alice", "alice-password") == staff_member
     assert StaffOnlyBackend().get_user(staff_member.pk) == staff_member
     assert EmailRemoteUserBackend().authenticate(None, "alice@example.com") == staff_member
-    assert ActiveGroupsBackend().has_perm(staff_member, "auth.view_user") is True
+
+
+def test_a_lazy_permission_hook_works_under_async(group_member: User) -> None:
+    assert async_to_sync(LazyGroupsBackend().ahas_perm)(group_member, "auth.view_user") is True
 
 
 def test_a_configure_user_that_queries_works_under_async(alice: User) -> None:
@@ -301,7 +222,13 @@ def warnings_for(path: str) -> list[Any]:
 
 
 @pytest.mark.parametrize(
-    "name", ["StaffOnlyBackend", "DualModeStaffOnlyBackend", "AdaptedStaffOnlyBackend"]
+    "name",
+    [
+        "StaffOnlyBackend",
+        "DualModeStaffOnlyBackend",
+        "AdaptedStaffOnlyBackend",
+        "WrappingStaffOnlyBackend",
+    ],
 )
 def test_an_overridden_user_can_authenticate_is_a_warning(name: str) -> None:
     [warning] = warnings_for(f"{HERE}.{name}")
@@ -330,18 +257,14 @@ def test_an_overridden_clean_username_is_a_warning_naming_the_remote_user_cure()
     assert warning.hint.startswith("Subclass reference_backends.RemoteUserBackend instead")
 
 
-def test_an_overridden_permission_query_hook_is_a_warning() -> None:
-    [warning] = warnings_for(f"{HERE}.ActiveGroupsBackend")
-    assert warning.msg.startswith(
-        "_get_group_permissions() is overridden in ActiveGroupsBackend, but the "
-        "aget_group_permissions(), aget_all_permissions(), ahas_perm() and ahas_module_perms() "
-        "it inherits from Django call it on the event loop"
-    )
-
-
 @pytest.mark.parametrize(
     "name",
-    ["StampingRemoteUserBackend", "ReferenceStaffOnlyBackend", "ReferenceEmailRemoteUserBackend"],
+    [
+        "StampingRemoteUserBackend",
+        "LazyGroupsBackend",
+        "ReferenceStaffOnlyBackend",
+        "ReferenceEmailRemoteUserBackend",
+    ],
 )
 def test_hooks_that_run_in_a_thread_pass_silently(name: str) -> None:
     assert warnings_for(f"{HERE}.{name}") == []

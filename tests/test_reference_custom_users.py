@@ -19,10 +19,14 @@ from django.test import override_settings
 from reference_backends import ModelBackend
 from tests.testapp.models import (
     Article,
+    AsyncCheckOverLockoutUser,
     AsyncLockoutUser,
     EachSideUser,
     Grant,
     Lockout,
+    NamedHolding,
+    NamedMembership,
+    NamedMembershipUser,
     Team,
     TeamUser,
 )
@@ -98,6 +102,39 @@ def test_a_project_permission_model_shaped_like_djangos_is_read_as_django_reads_
     }
 
 
+@pytest.fixture
+def named_members(db: None) -> tuple[NamedMembershipUser, NamedMembershipUser]:
+    """Two users; the first is named after the second's primary key and holds permissions."""
+    holder = NamedMembershipUser.objects.create(username="holder")
+    other = NamedMembershipUser.objects.create(username="other")
+    holder.username = str(other.pk)
+    holder.save()
+    editors = Group.objects.create(name="editors")
+    editors.permissions.add(Permission.objects.get(codename="change_article"))
+    NamedMembership.objects.create(user=holder, group=editors)
+    NamedHolding.objects.create(
+        user=holder, permission=Permission.objects.get(codename="delete_article")
+    )
+    return holder, other
+
+
+@override_settings(AUTH_USER_MODEL="testapp.NamedMembershipUser")
+@pytest.mark.parametrize("method", ["get_user_permissions", "get_group_permissions", "has_perm"])
+def test_through_tables_of_the_projects_own_are_read_as_django_reads_them(
+    mode: Mode, method: str, named_members: tuple[NamedMembershipUser, ...]
+) -> None:
+    args = ("testapp.change_article",) if method == "has_perm" else ()
+    for user in named_members:
+        fresh = NamedMembershipUser.objects.get(pk=user.pk)
+        expected = getattr(django_backends.ModelBackend(), method)(fresh, *args)
+        fresh = NamedMembershipUser.objects.get(pk=user.pk)
+        assert mode.call(ModelBackend(), method, fresh, *args) == expected
+    holder, other = named_members
+    everything = mode.call(ModelBackend(), "get_all_permissions", holder)
+    assert everything == {"testapp.change_article", "testapp.delete_article"}
+    assert mode.call(ModelBackend(), "get_all_permissions", other) == set()
+
+
 # The user model's own check_password() / acheck_password()
 
 CREDENTIALS = {"username": "lena", "password": "lena-password"}
@@ -129,3 +166,24 @@ def test_a_user_model_defining_both_password_checks_gets_each_in_its_own_mode(
     assert user.checked_by == mode.name
     wrong = {**CREDENTIALS, "password": "wrong"}
     assert mode.call(ModelBackend(), "authenticate", None, **wrong) is None
+
+
+@override_settings(AUTH_USER_MODEL="testapp.AsyncCheckOverLockoutUser")
+def test_password_checks_overridden_on_different_classes_each_run_in_their_mode_as_in_django(
+    mode: Mode, db: None
+) -> None:
+    """A sync lockout in a base, an async check over it: neither stands for the other."""
+    AsyncCheckOverLockoutUser.objects.create_user(**CREDENTIALS)
+    Lockout.objects.create(username="lena")
+    django_backend = django_backends.ModelBackend()
+    expected = (
+        async_to_sync(django_backend.aauthenticate)(None, **CREDENTIALS)
+        if mode.is_async
+        else django_backend.authenticate(None, **CREDENTIALS)
+    )
+    user = mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS)
+    assert user == expected
+    if mode.is_async:
+        assert user.checked_by == "async"
+    else:
+        assert user is None  # the base's lockout

@@ -460,3 +460,20 @@ def test_no_backend_class_is_kept_alive_by_the_reference_backends(alice: User) -
     del Temporary, backend
     gc.collect()
     assert collected() is None
+
+
+class AsyncLockoutHookBackend(ModelBackend):
+    """An ``async def`` hook: merely called, its coroutine would be truthy."""
+
+    async def user_can_authenticate(self, user: Any) -> bool:  # type: ignore[override]
+        return not await Lockout.objects.filter(username=user.get_username()).aexists()
+
+
+def test_an_async_hook_is_awaited_in_both_modes(mode: Mode, alice: User) -> None:
+    credentials = {"username": "alice", "password": "alice-password"}
+    backend = AsyncLockoutHookBackend()
+    assert mode.call(backend, "authenticate", None, **credentials) == alice
+    assert mode.call(backend, "get_user", alice.pk) == alice
+    Lockout.objects.create(username="alice")
+    assert mode.call(backend, "authenticate", None, **credentials) is None
+    assert mode.call(backend, "get_user", alice.pk) is None

@@ -29,8 +29,6 @@ from .modes import ASYNC, SYNC, Mode
 
 __all__ = ["backend_mode"]
 
-_secrets_key = pytest.StashKey[tuple[str, ...]]()
-
 
 @pytest.fixture(params=[SYNC, ASYNC], ids=str)
 def backend_mode(request: pytest.FixtureRequest) -> Mode:
@@ -71,12 +69,10 @@ def _secrets_of(item: pytest.Item) -> tuple[str, ...]:
     cls = getattr(item, "cls", None)
     if contract_base is None or cls is None or not issubclass(cls, contract_base):
         return ()
-    if _secrets_key not in item.stash:
-        # Asked once, of the test's own instance: secrets() may be overridden.
-        instance = getattr(item, "instance", None)
-        found = instance.secrets() if instance is not None else (cls.password,)
-        item.stash[_secrets_key] = tuple(s for s in found if s)
-    return item.stash[_secrets_key]
+    # Asked of the test's own instance at each report: secrets() may be
+    # overridden, and may name what setUp() made.
+    instance = getattr(item, "instance", None)
+    return instance.known_secrets() if instance is not None else (cls.password,)
 
 
 def _mask_report(report: pytest.TestReport, secrets: tuple[str, ...]) -> None:

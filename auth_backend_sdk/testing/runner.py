@@ -206,7 +206,8 @@ class _Recorder(unittest.TestResult):
             check,
             mode,
             status,
-            mask(detail, self._secrets),
+            # The test's own secrets too, now that its setUp() has run.
+            mask(detail, {*self._secrets, *_secrets_of(test)}),
         )
         self.results.append(result)
         self._on_result(result)
@@ -259,7 +260,8 @@ def plan_contracts(
     ``only``: names of checks or test methods to run (see
     :class:`~auth_backend_sdk.testing.selection.CheckSelection`); all if empty.
     Raises :exc:`~auth_backend_sdk.testing.selection.UnknownCheck` for a name
-    that selects nothing in any backend's contracts.
+    that selects nothing in any backend's contracts, and for a selection that
+    selects nothing of one backend (whose empty run would pass).
     """
     loaded = []
     for path in paths:
@@ -271,8 +273,8 @@ def plan_contracts(
         BackendPlan(
             path,
             contracts,
-            [test for test in tests if selection.includes(test)],
-            frozenset(secret for test in tests for secret in _secrets_of(test) if secret),
+            selection.among(tests, path),
+            frozenset(secret for test in tests for secret in _secrets_of(test)),
         )
         for path, contracts, tests in loaded
     ]
@@ -284,8 +286,7 @@ def _tests_of(contract: type[ContractBase]) -> list[unittest.TestCase]:
 
 
 def _secrets_of(test: unittest.TestCase) -> tuple[str, ...]:
-    secrets = getattr(test, "secrets", None)
-    return tuple(secrets()) if callable(secrets) else ()
+    return test.known_secrets() if isinstance(test, ContractBase) else ()
 
 
 def run_plans(

@@ -3,8 +3,9 @@
 A name is a check's, which runs it in every mode (``authentication_parity``,
 ``wrong_credentials_give_none``), or one test method's, as pytest and
 ``expected_failures`` write it, with or without ``test_``
-(``test_wrong_credentials_give_none_async``). A name that selects nothing is
-an error, never an empty run that passes: that is how a typo in CI would pass.
+(``test_wrong_credentials_give_none_async``). A name that selects nothing, for
+any of the backends checked, is an error, never an empty run that passes:
+that is how a typo in CI would pass.
 """
 
 from __future__ import annotations
@@ -19,10 +20,16 @@ __all__ = ["CheckSelection", "UnknownCheck", "describe_test"]
 class UnknownCheck(ValueError):
     """``only`` names no check of the contracts to run."""
 
-    def __init__(self, unknown: Collection[str], checks: Collection[str]) -> None:
+    def __init__(
+        self, unknown: Collection[str], checks: Collection[str], backend: str | None = None
+    ) -> None:
         names = ", ".join(repr(name) for name in unknown)
+        subject = f"no check is named {names}; the checks are"
+        if backend is not None:
+            verb = "names" if len(unknown) == 1 else "name"
+            subject = f"{names} {verb} no check of {backend}: its checks are"
         super().__init__(
-            f"no check is named {names}; the checks are: {', '.join(sorted(checks))} "
+            f"{subject}: {', '.join(sorted(checks))} "
             "(a name may also end in _sync or _async, for one mode)"
         )
         self.unknown = tuple(unknown)
@@ -66,6 +73,14 @@ class CheckSelection:
         if unknown:
             raise UnknownCheck(unknown, checks)
         return cls(frozenset(names))
+
+    def among(self, tests: Iterable[unittest.TestCase], backend: str) -> list[unittest.TestCase]:
+        """The selected ``tests`` of ``backend``; :exc:`UnknownCheck` if there are none."""
+        tests = list(tests)
+        chosen = [test for test in tests if self.includes(test)]
+        if tests and not chosen:
+            raise UnknownCheck(sorted(self.names), {describe_test(t)[0] for t in tests}, backend)
+        return chosen
 
     def includes(self, test: unittest.TestCase) -> bool:
         if not self.names:

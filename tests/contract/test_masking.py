@@ -38,7 +38,7 @@ from auth_backend_sdk.testing.masking import (
 from auth_backend_sdk.testing.modes import Outcome
 from auth_backend_sdk.testing.reporting import render_outcome, render_value
 from auth_backend_sdk.testing.runner import run_contracts
-from tests.contract import leaky
+from tests.contract import leaky, setup_secrets
 from tests.contract.leaky import END, PASSWORD, START
 
 if sys.version_info >= (3, 11):
@@ -288,3 +288,23 @@ def test_djangos_runner_prints_no_password_of_a_failing_contract() -> None:
     assert MASK in reports
     assert START not in reports
     assert END not in reports
+
+
+def test_secrets_made_in_set_up_are_masked_and_a_set_up_failing_first_is_reported() -> None:
+    done = run(
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "-k",
+        "valid_credentials_authenticate",
+        str(ROOT / "tests" / "contract" / "setup_secrets.py"),
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "INTERNALERROR" not in output
+    assert "4 failed" in output  # unittest TestCase: a failing setUp fails the test
+    assert "the token service is down" in output
+    assert "token ******** refused" in output
+    assert setup_secrets.TOKEN_PREFIX not in output

@@ -117,3 +117,62 @@ class EachSideUser(User):
     async def acheck_password(self, raw_password: str | None) -> bool:
         self.checked_by = "async"
         return await super().acheck_password(raw_password)
+
+
+class NamedMembershipUserManager(BaseUserManager["NamedMembershipUser"]):
+    pass
+
+
+class NamedMembershipUser(AbstractBaseUser):
+    """Django's own ``groups`` and ``user_permissions`` targets, through tables keyed by name.
+
+    The through tables hold usernames and group names, not primary keys.
+    """
+
+    username = models.CharField(max_length=150, unique=True)
+    is_active = models.BooleanField(default=True)
+    is_superuser = models.BooleanField(default=False)
+    groups = models.ManyToManyField(
+        "auth.Group", through="NamedMembership", related_name="named_members", blank=True
+    )
+    user_permissions = models.ManyToManyField(
+        "auth.Permission", through="NamedHolding", related_name="named_holders", blank=True
+    )
+
+    USERNAME_FIELD = "username"
+    objects: ClassVar[NamedMembershipUserManager] = NamedMembershipUserManager()
+
+
+class NamedMembership(models.Model):
+    user = models.ForeignKey(NamedMembershipUser, models.CASCADE, to_field="username")
+    group = models.ForeignKey("auth.Group", models.CASCADE, to_field="name")
+
+
+class NamedHolding(models.Model):
+    user = models.ForeignKey(NamedMembershipUser, models.CASCADE, to_field="username")
+    permission = models.ForeignKey("auth.Permission", models.CASCADE)
+
+
+class SyncLockoutUser(User):
+    """Refuses locked-out users in ``check_password()`` only."""
+
+    class Meta:
+        proxy = True
+
+    def check_password(self, raw_password: str | None) -> bool:
+        if Lockout.objects.filter(username=self.username).exists():
+            return False
+        return super().check_password(raw_password)
+
+
+class AsyncCheckOverLockoutUser(SyncLockoutUser):
+    """Adds an ``acheck_password()`` of its own over a base's sync-only lockout."""
+
+    class Meta:
+        proxy = True
+
+    checked_by: str = ""
+
+    async def acheck_password(self, raw_password: str | None) -> bool:
+        self.checked_by = "async"
+        return await super().acheck_password(raw_password)
