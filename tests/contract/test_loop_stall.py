@@ -52,6 +52,9 @@ async def test_c_code_holding_the_gil_on_the_loop_is_blocking() -> None:
 
 async def test_work_in_a_thread_is_not_blocking() -> None:
     n = gil_holding_call_of_at_least(0.05)
+    # Starting the executor's thread makes the loop thread wait for it in
+    # threading.Thread.start(): on a loaded machine, long enough to count.
+    await asyncio.to_thread(int)
     async with measure_stall() as stall:
         await asyncio.to_thread(time.sleep, BLOCK)
         await asyncio.to_thread(sum, range(n))
