@@ -26,7 +26,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
 from .description import BackendDescription, Hazard, PairDescription, Status, describe
-from .django_defaults import DJANGO_BACKENDS_MODULE
+from .django_defaults import DJANGO_BACKENDS_MODULE, calls_pair
 from .login_order import Credentials, logins_reaching_first, named_credentials
 from .loop_hooks import HookOnTheLoop, hooks_on_the_loop
 
@@ -129,6 +129,8 @@ def _entry_messages(
     if entry.described.pair("authenticate").absent:
         messages.append(_no_authenticate_message(entry.path))
     for described in entry.described.hazards:
+        if not calls_pair(entry.backend, described.pair.sync_name):
+            continue  # a method of its own that shares a hook's name: Django never calls it
         crashing: list[Credentials] = []
         if described.hazard is Hazard.ASYNC_MISSING and described.pair.sync_name == "authenticate":
             crashing = logins_reaching_first(entry.backend, earlier, logins)

@@ -1,14 +1,16 @@
 """The ``check`` command: run the contract suite against backends and report.
 
     python -m auth_backend_sdk check DOTTED.PATH [DOTTED.PATH ...]
-        [--settings MODULE] [--contract MODULE] [--json]
+        [--settings MODULE] [--contract MODULE] [--check NAME] [--json] [--strict]
 
 Also installed as ``auth-backend-sdk check``. Without ``--settings`` it runs
 on a throwaway SQLite database with Django's default user model. Exit
-status: 0 when every check passed, 1 when any failed, 2 when nothing could
-run (an unimportable path, something that is not a backend, settings that do
-not load, a ``--check`` name that names no check, a database that cannot be
-reached), which is reported on one line, without a traceback.
+status: 0 when every check that ran passed, 1 when any failed, 2 when nothing
+could run (an unimportable path, something that is not a backend, settings
+that do not load, a ``--check`` name that names no check, a ``--contract``
+module for other backends, a database that cannot be reached), which is
+reported on one line, without a traceback; with ``--strict``, 3 when no
+check failed but some were not run for want of a hook.
 
 It writes nothing where it runs, and nothing that outlives it: its SQLite
 database and Hypothesis's caches live in a temporary directory it removes,
@@ -38,9 +40,18 @@ from .testing.masking import MaskingStream
 if TYPE_CHECKING:
     from .testing.runner import BackendPlan, BackendReport
 
-__all__ = ["UsageError", "main", "run_on_test_databases", "set_up_django"]
+__all__ = [
+    "INCOMPLETE",
+    "UsageError",
+    "exit_status",
+    "main",
+    "run_on_test_databases",
+    "set_up_django",
+]
 
 PROG = "auth-backend-sdk"
+INCOMPLETE = 3
+"""Exit status with ``--strict`` when no check failed but some did not run."""
 BASE_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -87,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
         help="run only this check (repeatable), such as authentication_parity",
     )
     check.add_argument("--json", action="store_true", help="print one JSON document (for CI)")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help=f"exit with status {INCOMPLETE} when no check failed but some did not run "
+        "for want of a hook: a complete verdict, for CI",
+    )
     return parser
 
 
@@ -109,7 +126,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{PROG} check: error: {exc}", file=sys.stderr)
             return 2
         _print_reports(reports, as_json=args.json)
-        return 0 if all(report.ok for report in reports) else 1
+        return exit_status(reports, strict=args.strict)
+
+
+def exit_status(reports: Sequence[BackendReport], *, strict: bool = False) -> int:
+    """0: every check that ran passed; 1: a check failed; 3 (``strict``): some did not run."""
+    if not all(report.ok for report in reports):
+        return 1
+    if strict and not all(report.complete for report in reports):
+        return INCOMPLETE
+    return 0
 
 
 @contextlib.contextmanager
@@ -147,7 +173,7 @@ def _no_bytecode() -> Iterator[None]:
 
 
 def _plan(paths: list[str], contract: str | None, only: list[str]) -> list[BackendPlan]:
-    from .testing.runner import plan_contracts
+    from .testing.runner import ContractModuleMismatch, plan_contracts
     from .testing.selection import UnknownCheck
 
     contract_module = _import_contract_module(contract)
@@ -157,6 +183,8 @@ def _plan(paths: list[str], contract: str | None, only: list[str]) -> list[Backe
         return plan_contracts(paths, contract_module, only)
     except UnknownCheck as exc:
         raise UsageError(f"--check: {exc}") from exc
+    except ContractModuleMismatch as exc:
+        raise UsageError(f"--contract: {exc}") from exc
 
 
 def run_on_test_databases(plans: list[BackendPlan]) -> list[BackendReport]:

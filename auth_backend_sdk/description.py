@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .bridge import derivation_of
 from .django_defaults import register_django_defaults
@@ -61,11 +61,18 @@ class Side:
     library_default: bool = False
     """True for a default a library (Django) ships, such as ``BaseBackend.aget_user``."""
     value: object = field(default=None, repr=False, compare=False)
+    qualified: bool = field(default=False, repr=False, compare=False)
+    """Name the class with its module: the other side's class has the same name
+    (``sesame.backends.ModelBackend`` subclasses Django's ``ModelBackend``)."""
 
     @property
     def where(self) -> str:
         """The name of the class the side is defined in; empty for a missing side."""
-        return self.defined_in.__name__ if self.defined_in is not None else ""
+        if self.defined_in is None:
+            return ""
+        if self.qualified:
+            return f"{self.defined_in.__module__}.{self.defined_in.__name__}"
+        return self.defined_in.__name__
 
     def __str__(self) -> str:
         if self.status is Status.MISSING:
@@ -172,7 +179,23 @@ def describe(backend: object, *, pairs: Sequence[MethodPair] | None = None) -> B
 def _describe_pair(cls: type, pair: MethodPair) -> PairDescription:
     sync = _side(cls, pair.sync_name)
     async_ = _side(cls, pair.async_name)
+    if _namesakes(sync, async_):
+        # "native in ModelBackend" on both sides, of two classes (sesame's and Django's).
+        sync, async_ = replace(sync, qualified=True), replace(async_, qualified=True)
     return PairDescription(pair, sync, async_, _hazard(cls, sync, async_))
+
+
+def _namesakes(sync: Side, async_: Side) -> bool:
+    """Both sides are defined in classes of one name (a derived side names its source)."""
+    first, second = sync.defined_in, async_.defined_in
+    derived = any(s.status is Status.DERIVED and not s.library_default for s in (sync, async_))
+    return (
+        not derived
+        and first is not None
+        and second is not None
+        and first is not second
+        and first.__name__ == second.__name__
+    )
 
 
 def _side(cls: type, name: str) -> Side:

@@ -17,7 +17,7 @@ import sys
 
 from .engine import register_foreign_default, trust_module
 
-__all__ = ["DJANGO_BACKENDS_MODULE", "register_django_defaults"]
+__all__ = ["DJANGO_BACKENDS_MODULE", "calls_pair", "register_django_defaults"]
 
 DJANGO_BACKENDS_MODULE = "django.contrib.auth.backends"
 
@@ -48,3 +48,22 @@ def register_django_defaults() -> None:
     # computes; Django keeps its own sync and async definitions in parity.
     trust_module(DJANGO_BACKENDS_MODULE)
     _registered = True
+
+
+_HOOK_CALLERS = {"configure_user": "RemoteUserBackend", "_get_permissions": "ModelBackend"}
+"""The hook pairs Django calls only from one class of its own, on ``self``."""
+
+
+def calls_pair(backend_class: type, sync_name: str) -> bool:
+    """Whether Django calls the pair ``sync_name`` on ``backend_class``.
+
+    Always, for the pairs ``django.contrib.auth`` calls on every backend; a
+    hook pair (``configure_user``, ``_get_permissions``) only on subclasses of
+    the Django class that calls it: elsewhere it is a method of the backend's
+    own that happens to share the name.
+    """
+    caller = _HOOK_CALLERS.get(sync_name)
+    if caller is None:
+        return True
+    module = sys.modules.get(DJANGO_BACKENDS_MODULE)
+    return module is not None and issubclass(backend_class, getattr(module, caller))

@@ -149,3 +149,18 @@ def test_a_source_replaced_later_is_followed_where_it_is_defined_and_flagged_els
     derived: Any = Patched()  # its derived sides are invisible to mypy
     assert async_to_sync(derived.aget_user)(1) == "replaced"
     assert derived.get_group_permissions(None) == {"app.x"}
+
+
+def test_namesake_classes_on_the_two_sides_of_a_pair_are_named_with_their_module() -> None:
+    def get_user(self: object, user_id: int) -> None:
+        return None
+
+    # As sesame.backends.ModelBackend subclasses Django's ModelBackend.
+    namesake = type("ModelBackend", (ModelBackend,), {"__module__": "thirdparty.backends"})
+    namesake.get_user = get_user  # type: ignore[attr-defined]
+    described = describe(namesake)
+    assert str(described.pair("get_user").sync) == "native in thirdparty.backends.ModelBackend"
+    assert str(described.pair("get_user").async_) == (
+        "native in django.contrib.auth.backends.ModelBackend"
+    )
+    assert str(described.pair("has_perm").sync) == "native in ModelBackend"

@@ -18,9 +18,9 @@ from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .bad_input import BAD_VALUES
-    from .capabilities import Capability, infer_capabilities
+    from .capabilities import Capability, explain_capabilities, infer_capabilities
     from .contracts import AuthBackendContract, PermissionBackendContract
-    from .hooks import ContractHooks, HookMissing
+    from .hooks import ContractHooks, HookMissing, Login
     from .modes import ASYNC, SYNC, Mode, Outcome
     from .reporting import ContractFailure
 
@@ -33,9 +33,11 @@ __all__ = [
     "ContractFailure",
     "ContractHooks",
     "HookMissing",
+    "Login",
     "Mode",
     "Outcome",
     "PermissionBackendContract",
+    "explain_capabilities",
     "infer_capabilities",
 ]
 
@@ -48,9 +50,11 @@ _LAZY = {
     "ContractFailure": ".reporting",
     "ContractHooks": ".hooks",
     "HookMissing": ".hooks",
+    "Login": ".hooks",
     "Mode": ".modes",
     "Outcome": ".modes",
     "PermissionBackendContract": ".contracts",
+    "explain_capabilities": ".capabilities",
     "infer_capabilities": ".capabilities",
 }
 

@@ -24,7 +24,7 @@ from django.test import override_settings
 
 from ..loading import load_class
 from .capabilities import Capability, infer_capabilities
-from .hooks import ContractHooks
+from .hooks import ContractHooks, HookMissing
 from .ledger import Measurements, measurements_for
 from .masking import mask_exception
 from .modes import ASYNC, SYNC, Mode, Outcome
@@ -99,6 +99,9 @@ def _test_method(check: Check, mode: Mode | None) -> Callable[[ContractBase], No
         __tracebackhide__ = True  # pytest: show the check's failure, not this frame
         try:
             self._run_check(check, mode)
+        except HookMissing as missing:
+            self.missing_hook = missing  # the check command reports the check as not run
+            raise
         except Exception as exc:
             # Whatever runs the test prints this exception, its notes (Hypothesis adds
             # some) and its chain: none of them may show a password.
@@ -140,6 +143,8 @@ class ContractBase(ContractHooks):
     ``None``: when the backend subclasses Django's ``ModelBackend``."""
 
     __contract_checks__: ClassVar[dict[str, Check]] = {}
+    missing_hook: HookMissing | None = None
+    """Set when this test could not run for want of a hook."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

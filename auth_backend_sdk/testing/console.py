@@ -66,12 +66,18 @@ class Progress:
 
 def render_report(report: BackendReport) -> str:
     lines = [report.description.table(), ""]
-    how = "inferred; declare them with --contract" if report.capabilities_inferred else "declared"
     names = ", ".join(sorted(c.value for c in report.capabilities)) or "none"
-    lines.append(f"  capabilities ({how}): {names}")
+    if report.capabilities_inferred:
+        lines.append(f"  capabilities (inferred): {names}")
+        lines.extend(f"    {inference.reason}" for inference in report.inferences)
+        lines.append(
+            "    (declare capabilities in a contract class, with --contract, to change them)"
+        )
+    else:
+        lines.append(f"  capabilities (declared): {names}")
     lines.append(
         f"  checks: {report.count('passed')} passed, {report.failed} failed, "
-        f"{report.count('skipped')} skipped"
+        f"{report.count('not run')} not run, {report.count('skipped')} skipped"
         + (
             f", {report.count('expected failure')} expected failures"
             if report.count("expected failure")
@@ -79,13 +85,12 @@ def render_report(report: BackendReport) -> str:
         )
         + f" ({report.seconds:.1f} s)"
     )
-    skipped: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for result in report.results:
-        if result.status == "skipped":
-            skipped[(result.check, result.detail)].append(result.mode or "")
-    for (check, reason), modes in skipped.items():
-        shown = ", ".join(sorted((m for m in modes if m), key=("sync", "async").index))
-        lines.append(f"    skipped  {check}{f' ({shown})' if shown else ''}: {reason}")
+    for hook, results in report.missing_hooks().items():
+        checks = ", ".join(_checks_and_modes(results))
+        lines.append(f"    not run  write {hook}: {checks}")
+    skipped = [result for result in report.results if result.status == "skipped"]
+    for reason, results in _by_detail(skipped).items():
+        lines.append(f"    skipped  ({reason}): {', '.join(_checks_and_modes(results))}")
     if report.measurements.hops:
         hops = " | ".join(f"{k} {v}" for k, v in report.measurements.hops.items())
         lines.append(f"  thread hops: {hops}")
@@ -97,13 +102,33 @@ def render_report(report: BackendReport) -> str:
             mode = f" ({result.mode})" if result.mode else ""
             lines.append(f"  {result.status.upper()}  {result.check}{mode}")
             lines.extend("    " + line for line in result.detail.splitlines())
-    verdict = "PASS" if report.ok else "FAIL"
-    lines.append(f"  => {verdict}")
+    lines.append(f"  => {report.verdict}")
     return "\n".join(lines)
 
 
+def _by_detail(results: list[CheckResult]) -> dict[str, list[CheckResult]]:
+    grouped: dict[str, list[CheckResult]] = defaultdict(list)
+    for result in results:
+        grouped[result.detail].append(result)
+    return grouped
+
+
+def _checks_and_modes(results: list[CheckResult]) -> list[str]:
+    """``check (sync, async)`` for each check among ``results``, in order."""
+    modes: dict[str, list[str]] = defaultdict(list)
+    for result in results:
+        modes[result.check].extend([result.mode] if result.mode else [])
+    shown = []
+    for check, found in modes.items():
+        ordered = sorted(found, key=("sync", "async").index)
+        shown.append(f"{check} ({', '.join(ordered)})" if ordered else check)
+    return shown
+
+
 def render_summary(reports: list[BackendReport]) -> str:
-    rows = [("backend", "passed", "failed", "skipped", "worst stall", "aauthenticate hops")]
+    rows = [
+        ("backend", "passed", "failed", "not run", "skipped", "worst stall", "aauthenticate hops")
+    ]
     for report in reports:
         worst = report.measurements.worst_stall
         rows.append(
@@ -111,6 +136,7 @@ def render_summary(reports: list[BackendReport]) -> str:
                 report.path,
                 str(report.count("passed")),
                 str(report.failed),
+                str(report.count("not run")),
                 str(report.count("skipped")),
                 "-" if worst is None else f"{worst[1]:.1f} ms",
                 str(report.measurements.hops.get("aauthenticate", "-")),

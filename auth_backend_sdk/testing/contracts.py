@@ -21,14 +21,18 @@ from .checks.event_loop import LoginEventLoopChecks, PermissionEventLoopChecks
 from .checks.hops import AuthenticationHopChecks, PermissionHopChecks
 from .checks.isolation import IsolationChecks
 from .checks.parity import AuthenticationParityChecks, PermissionParityChecks
+from .checks.password_hashing import PasswordHashingChecks
 from .checks.permissions import PermissionChecks
+from .checks.structure import StructureChecks
 from .checks.subclass import SubclassAuthenticationChecks, SubclassPermissionChecks
 
 __all__ = ["AuthBackendContract", "PermissionBackendContract"]
 
 
 class AuthBackendContract(
+    StructureChecks,
     AuthenticationChecks,
+    PasswordHashingChecks,
     SubclassAuthenticationChecks,
     BadInputChecks,
     LoginEventLoopChecks,
@@ -39,6 +43,7 @@ class AuthBackendContract(
 
 
 class PermissionBackendContract(
+    StructureChecks,
     PermissionChecks,
     IsolationChecks,
     SubclassPermissionChecks,

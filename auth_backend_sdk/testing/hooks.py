@@ -4,33 +4,92 @@ Override any of them in your contract class. The defaults work for any
 backend that reads Django's own tables on the configured user model:
 users made with ``create_user()``, permissions granted through
 ``user_permissions`` and groups, ``username``/``password`` or
-``remote_user`` credentials.
+``remote_user`` credentials. Where no default can know the answer (a token
+backend's credentials, a rules backend's grants), the hook raises
+:exc:`HookMissing` and the checks that need it are reported as *not run*,
+naming the hook: never passed, never failed.
+
+A login is a :class:`Login`: keyword credentials, and the request to pass.
+Backends that read their credentials from keyword arguments write the
+credential hooks (``user_credentials()``, ...); backends that read the
+request (a header, the session, the query string) write the login hooks
+(``valid_login()``, ...), which default to the credential hooks.
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
 import secrets
-from typing import Any, ClassVar
+import unittest
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth import get_user_model
 from django.db import models
 
-from .capabilities import Capability, CredentialStyle, credential_style
+from .capabilities import CredentialStyle, credential_style
 
-__all__ = ["ContractHooks", "HookMissing"]
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+__all__ = ["ContractHooks", "HookMissing", "Login"]
 
 _serial = itertools.count(1)
 
 
-class HookMissing(NotImplementedError):
-    """A check needs a hook the contract does not provide."""
+class HookMissing(unittest.SkipTest):
+    """A check needs a hook the contract does not provide: the check is not run.
 
-    def __init__(self, hook: str, capability: Capability) -> None:
-        super().__init__(
-            f"declaring {capability.value!r} needs the {hook}() hook: "
-            f"define it on your contract class"
-        )
+    A ``SkipTest``, so pytest and Django's runner report it as skipped with
+    this message; the ``check`` command reports it as *not run*.
+    """
+
+    def __init__(self, hook: str, why: str, *, or_hook: str | None = None) -> None:
+        alternative = f" (or {or_hook}())" if or_hook else ""
+        super().__init__(f"not run: write the {hook}() hook{alternative}: {why}")
+        self.hook = hook
+        self.or_hook = or_hook
+
+
+@dataclass(frozen=True)
+class Login:
+    """What one login passes to ``authenticate()``: keyword credentials, and the request.
+
+    ``request=None``: the checks try both ``None`` and a bare ``HttpRequest``,
+    as a backend must accept either. A request the hook builds (with a
+    header, a session, a query string) is passed as it is, and copied
+    (:meth:`again`) where the same login is made twice.
+    """
+
+    credentials: Mapping[str, Any] = field(default_factory=dict)
+    request: HttpRequest | None = None
+
+    def again(self) -> Login:
+        """The same login with a copy of its request, for a second call.
+
+        The copy has its own ``META``, ``GET``, ``POST`` and ``COOKIES``; other
+        attributes (a session) are shared.
+        """
+        if self.request is None:
+            return self
+        request = copy.copy(self.request)
+        request.META = dict(self.request.META)
+        request.GET = self.request.GET.copy()  # type: ignore[assignment]
+        request.POST = self.request.POST.copy()  # type: ignore[assignment]
+        request.COOKIES = dict(self.request.COOKIES)
+        return Login(self.credentials, request)
+
+
+_CREDENTIALS_UNKNOWN = (
+    "the suite cannot tell which credentials log a user in (the defaults know only "
+    "ModelBackend-compatible backends' usernames, passwords and remote_user)"
+)
+_GRANTS_UNKNOWN = (
+    "the default grants write Django's permission tables, which only "
+    "ModelBackend-compatible backends read"
+)
 
 
 class ContractHooks:
@@ -48,7 +107,16 @@ class ContractHooks:
 
     def get_backend(self) -> Any:
         """A fresh backend, made the way Django makes one: with no arguments."""
-        return self.backend_class()
+        from django.core.exceptions import ImproperlyConfigured
+
+        try:
+            return self.backend_class()
+        except ImproperlyConfigured as exc:
+            raise HookMissing(
+                "get_backend",
+                f"the backend cannot be created without its settings ({exc}); or run with "
+                "the settings of a project that configures it",
+            ) from exc
 
     # -- users ----------------------------------------------------------------
 
@@ -74,48 +142,86 @@ class ContractHooks:
         user.save(update_fields=["is_active"])
         return self.reload(user)
 
+    # -- logins ------------------------------------------------------------
+
+    def valid_login(self, user: Any) -> Login:
+        """A login that authenticates ``user``."""
+        return Login(self.user_credentials(user))
+
+    def wrong_login(self, user: Any) -> Login:
+        """A login naming ``user`` that must not authenticate (a wrong password, token...)."""
+        return Login(self.wrong_credentials(user))
+
+    def unknown_login(self) -> Login:
+        """A login of nobody in the database."""
+        return Login(self.unknown_credentials())
+
+    def denied_login(self, user: Any) -> Login:
+        """A login the backend refuses with ``PermissionDenied``."""
+        return Login(self.denied_credentials(user))
+
+    def repeat_login(self, login: Login) -> Login:
+        """The same login once more, for the other mode of a comparison.
+
+        By default ``login.again()``: the same credentials, a copy of the
+        request. A login that can be used once only (an OAuth authorization
+        code, a one-time token) makes a new one for the same identity.
+        """
+        return login.again()
+
     # -- credentials -------------------------------------------------------
 
     def user_credentials(self, user: Any) -> dict[str, Any]:
         """Credentials with which ``user`` authenticates."""
-        style = credential_style(self.backend_class)
+        style = self._default_credential_style()
         if style is CredentialStyle.REMOTE_USER:
             return {"remote_user": user.get_username()}
         if style is CredentialStyle.PASSWORD:
             return {"username": user.get_username(), "password": self.password}
-        raise HookMissing("user_credentials", Capability.OTHER_CREDENTIALS)
+        raise HookMissing("user_credentials", _CREDENTIALS_UNKNOWN, or_hook="valid_login")
 
     def wrong_credentials(self, user: Any) -> dict[str, Any]:
         """Credentials naming ``user`` that must not authenticate."""
-        style = credential_style(self.backend_class)
+        style = self._default_credential_style()
         if style is CredentialStyle.REMOTE_USER:
             return {"remote_user": ""}
         if style is CredentialStyle.PASSWORD:
             return {"username": user.get_username(), "password": "wrong-" + self.password}
-        raise HookMissing("wrong_credentials", Capability.OTHER_CREDENTIALS)
+        raise HookMissing("wrong_credentials", _CREDENTIALS_UNKNOWN, or_hook="wrong_login")
 
     def unknown_credentials(self) -> dict[str, Any]:
         """Credentials of nobody in the database."""
         name = f"contract-nobody-{secrets.token_hex(4)}"
-        style = credential_style(self.backend_class)
+        style = self._default_credential_style()
         if style is CredentialStyle.REMOTE_USER:
             return {"remote_user": name}
         if style is CredentialStyle.PASSWORD:
             return {"username": name, "password": self.password}
-        raise HookMissing("unknown_credentials", Capability.OTHER_CREDENTIALS)
+        raise HookMissing("unknown_credentials", _CREDENTIALS_UNKNOWN, or_hook="unknown_login")
 
     def denied_credentials(self, user: Any) -> dict[str, Any]:
         """Credentials the backend refuses with ``PermissionDenied`` (no default)."""
-        raise HookMissing("denied_credentials", Capability.RAISES_PERMISSION_DENIED)
+        raise HookMissing(
+            "denied_credentials",
+            "declaring 'raises PermissionDenied' needs credentials it refuses",
+            or_hook="denied_login",
+        )
 
     def credential_fields(self) -> tuple[str, ...]:
-        """Credential names the bad-input check fills with malformed values."""
-        style = credential_style(self.backend_class)
+        """The credentials a user controls, which the bad-input check fills with malformed values.
+
+        Not values that come from settings, a verified assertion or the
+        server: ``()`` when the user controls none of them.
+        """
+        style = self._default_credential_style()
         if style is CredentialStyle.REMOTE_USER:
             return ("remote_user",)
         if style is CredentialStyle.PASSWORD:
             return ("username", "password")
-        return tuple(self.user_credentials(self.create_user()))
+        raise HookMissing(
+            "credential_fields",
+            "the suite cannot tell which credentials a user controls; () if none",
+        )
 
     # -- permissions -------------------------------------------------------
 
@@ -130,12 +236,14 @@ class ContractHooks:
 
     def grant_permission(self, user: Any, perm: str) -> None:
         """Grant ``perm`` to ``user`` directly."""
+        self._require_model_backend_grants("grant_permission")
         user.user_permissions.add(_permission(perm))
 
     def grant_group_permission(self, user: Any, perm: str) -> None:
         """Grant ``perm`` to ``user`` through a new group."""
         from django.contrib.auth.models import Group
 
+        self._require_model_backend_grants("grant_group_permission")
         group = Group.objects.create(name=f"contract-group-{next(_serial)}")
         group.permissions.add(_permission(perm))
         user.groups.add(group)
@@ -148,7 +256,26 @@ class ContractHooks:
 
     def grant_object_permission(self, user: Any, perm: str, obj: Any) -> None:
         """Grant ``perm`` to ``user`` on ``obj`` only (no default)."""
-        raise HookMissing("grant_object_permission", Capability.OBJECT_PERMISSIONS)
+        raise HookMissing(
+            "grant_object_permission", "the suite cannot tell how this backend grants on objects"
+        )
+
+    def is_model_backend_compatible(self) -> bool:
+        """Whether grants through Django's tables reach this backend (see the contract)."""
+        raise NotImplementedError
+
+    def _default_credential_style(self) -> CredentialStyle | None:
+        """The credentials the defaults can make: only for backends reading Django's users
+        and passwords, whose users ``create_user()`` makes (another backend that takes a
+        username and a password, LDAP's say, knows other users)."""
+        style = credential_style(self.backend_class)
+        if style in (CredentialStyle.PASSWORD, CredentialStyle.REMOTE_USER):
+            return style if self.is_model_backend_compatible() else None
+        return None
+
+    def _require_model_backend_grants(self, hook: str) -> None:
+        if not self.is_model_backend_compatible():
+            raise HookMissing(hook, _GRANTS_UNKNOWN)
 
 
 def _permission(perm: str) -> Any:

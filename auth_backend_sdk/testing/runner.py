@@ -16,11 +16,17 @@ from types import ModuleType, TracebackType
 from typing import Any, Literal
 
 from ..description import BackendDescription, describe
-from ..engine import lookup
 from ..loading import load_class
-from ..pairs import PERMISSION_PAIRS
 from .base import ContractBase
-from .capabilities import Capability
+from .capabilities import (
+    ANSWERS_PERMISSIONS,
+    AUTHENTICATES,
+    Capability,
+    Inference,
+    explain_capabilities,
+    infer_capabilities,
+)
+from .hooks import HookMissing
 from .ledger import Measurements, measurements_for
 from .masking import MaskedError, mask
 from .reporting import ContractFailure
@@ -30,13 +36,18 @@ __all__ = [
     "BackendPlan",
     "BackendReport",
     "CheckResult",
+    "ContractModuleMismatch",
     "contract_classes_for",
     "plan_contracts",
     "run_contracts",
     "run_plans",
 ]
 
-Status = Literal["passed", "failed", "error", "skipped", "expected failure", "unexpected success"]
+Status = Literal[
+    "passed", "failed", "error", "skipped", "not run", "expected failure", "unexpected success"
+]
+"""``skipped``: the check does not apply (a capability the backend lacks); ``not run``: it
+applies, but needs a hook the contract does not write (neither passed nor failed)."""
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
@@ -48,6 +59,8 @@ class CheckResult:
     mode: str | None
     status: Status
     detail: str = ""
+    needs: str = ""
+    """For a check not run: the hook to write, such as ``user_credentials() or valid_login()``."""
 
     @property
     def counts_as_failure(self) -> bool:
@@ -61,6 +74,8 @@ class BackendReport:
     contracts: list[str]
     capabilities: frozenset[Capability]
     capabilities_inferred: bool
+    inferences: tuple[Inference, ...] = ()
+    """How the capabilities were read from the class, when inferred."""
     results: list[CheckResult] = field(default_factory=list)
     measurements: Measurements = field(default_factory=Measurements)
     seconds: float = 0.0
@@ -74,16 +89,53 @@ class BackendReport:
 
     @property
     def ok(self) -> bool:
+        """No check failed (some may not have run)."""
         return self.failed == 0
+
+    @property
+    def complete(self) -> bool:
+        """Every check that applies ran."""
+        return self.count("not run") == 0
+
+    @property
+    def verdict(self) -> str:
+        """One line: PASS or FAIL, what ran, and what was not run for want of which hook."""
+        ran = self.count("passed", "expected failure") + self.failed
+        if self.ok:
+            line = f"PASS: {_checks(self.count('passed'))} passed"
+            expected = self.count("expected failure")
+            if expected:
+                line += f", {expected} failed as expected"
+        else:
+            line = f"FAIL: {self.failed} of {_checks(ran)} failed"
+        needed = self.missing_hooks()
+        if needed:
+            hooks = "; ".join(f"{hook} ({len(results)})" for hook, results in needed.items())
+            line += f"; not run, for want of a hook: {hooks}"
+        return line
+
+    def missing_hooks(self) -> dict[str, list[CheckResult]]:
+        """The checks not run, by the hook they need."""
+        needed: dict[str, list[CheckResult]] = {}
+        for result in self.results:
+            if result.status == "not run":
+                needed.setdefault(result.needs, []).append(result)
+        return needed
 
     def as_json(self) -> dict[str, Any]:
         worst = self.measurements.worst_stall
         return {
             "backend": self.path,
             "ok": self.ok,
+            "complete": self.complete,
+            "verdict": self.verdict,
             "contracts": self.contracts,
             "capabilities": sorted(c.value for c in self.capabilities),
             "capabilities_inferred": self.capabilities_inferred,
+            "inferences": [
+                {"capabilities": sorted(c.value for c in i.capabilities), "reason": i.reason}
+                for i in self.inferences
+            ],
             "describe": {
                 p.pair.sync_name: {
                     "sync": str(p.sync),
@@ -96,6 +148,8 @@ class BackendReport:
             "passed": self.count("passed"),
             "failed": self.failed,
             "skipped": self.count("skipped"),
+            "not_run": self.count("not run"),
+            "missing_hooks": {hook: len(results) for hook, results in self.missing_hooks().items()},
             "expected_failures": self.count("expected failure"),
             "checks": [
                 {
@@ -104,6 +158,7 @@ class BackendReport:
                     "mode": r.mode,
                     "status": r.status,
                     "detail": r.detail,
+                    **({"needs": r.needs} if r.needs else {}),
                 }
                 for r in self.results
             ],
@@ -112,6 +167,10 @@ class BackendReport:
             "worst_stall_ms": None if worst is None else round(worst[1], 1),
             "seconds": round(self.seconds, 2),
         }
+
+
+def _checks(count: int) -> str:
+    return f"{count} check" if count == 1 else f"{count} checks"
 
 
 def contract_classes_for(
@@ -129,13 +188,7 @@ def contract_classes_for(
     backend_class = load_class(path, caller="check")
     chosen: list[type[ContractBase]] = []
     if contract_module is not None:
-        found = [
-            value
-            for value in vars(contract_module).values()
-            if isinstance(value, type)
-            and issubclass(value, ContractBase)
-            and value.__module__ == contract_module.__name__
-        ]
+        found = _contracts_in(contract_module)
         chosen = [c for c in found if _names(c, backend_class)]
         if not any(getattr(c, "backend", None) is not None for c in found):
             chosen = found
@@ -160,16 +213,55 @@ def contract_classes_for(
 
 
 def default_contracts(backend_class: type) -> list[type[ContractBase]]:
+    """The contracts for what Django calls on the class: logins, permissions, or both.
+
+    Read from the inferred capabilities: a class whose ``authenticate``
+    cannot take Django's request is no login backend for Django (it skips
+    it); permissions are for any class with a permission method of its own.
+    """
     from .contracts import AuthBackendContract, PermissionBackendContract
 
     contracts: list[type[ContractBase]] = []
-    if lookup(backend_class, "authenticate") or lookup(backend_class, "aauthenticate"):
+    inferred = infer_capabilities(backend_class)
+    if inferred & (AUTHENTICATES | {Capability.GET_USER}):
         contracts.append(AuthBackendContract)
-    if any(lookup(backend_class, name) for pair in PERMISSION_PAIRS for name in pair):
+    if inferred & ANSWERS_PERMISSIONS:
         contracts.append(PermissionBackendContract)
+    if not contracts:
+        contracts.append(AuthBackendContract)  # its structure check says what Django calls
     if len(contracts) == 2:
         return [type("AuthAndPermissionContract", tuple(contracts), {"__module__": __name__})]
     return contracts
+
+
+class ContractModuleMismatch(ValueError):
+    """The contract module's classes name backends, none of them one of those checked."""
+
+
+def _contracts_in(module: ModuleType) -> list[type[ContractBase]]:
+    return [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, ContractBase)
+        and value.__module__ == module.__name__
+    ]
+
+
+def _require_a_contract_for_one_of(paths: Sequence[str], module: ModuleType) -> None:
+    named = [c for c in _contracts_in(module) if getattr(c, "backend", None) is not None]
+    classes = [load_class(path, caller="check") for path in paths]
+    if named and not any(_names(c, backend) for c in named for backend in classes):
+        found = ", ".join(f"{c.__qualname__} ({_target(c)})" for c in named)
+        raise ContractModuleMismatch(
+            f"{module.__name__} has no contract for {', '.join(paths)}: "
+            f"its contract classes name other backends: {found}"
+        )
+
+
+def _target(contract: type) -> str:
+    target: str | type = contract.backend  # type: ignore[attr-defined]
+    return target if isinstance(target, str) else f"{target.__module__}.{target.__qualname__}"
 
 
 def _names(contract: type, backend_class: type) -> bool:
@@ -199,7 +291,9 @@ class _Recorder(unittest.TestResult):
         super().startTest(test)
         self._on_start(describe_test(test)[0])
 
-    def _record(self, test: unittest.TestCase, status: Status, detail: str = "") -> None:
+    def _record(
+        self, test: unittest.TestCase, status: Status, detail: str = "", needs: str = ""
+    ) -> None:
         check, mode = describe_test(test)
         result = CheckResult(
             getattr(test, "_testMethodName", str(test)),
@@ -208,6 +302,7 @@ class _Recorder(unittest.TestResult):
             status,
             # The test's own secrets too, now that its setUp() has run.
             mask(detail, {*self._secrets, *_secrets_of(test)}),
+            needs,
         )
         self.results.append(result)
         self._on_result(result)
@@ -222,7 +317,12 @@ class _Recorder(unittest.TestResult):
         self._record(test, "error", _explain(err))
 
     def addSkip(self, test: unittest.TestCase, reason: str) -> None:
-        self._record(test, "skipped", reason)
+        missing = getattr(test, "missing_hook", None)
+        if isinstance(missing, HookMissing):
+            needs = f"{missing.hook}()" + (f" or {missing.or_hook}()" if missing.or_hook else "")
+            self._record(test, "not run", reason, needs)
+        else:
+            self._record(test, "skipped", reason)
 
     def addExpectedFailure(self, test: unittest.TestCase, err: Any) -> None:
         reason = getattr(test, "expected_failures", {}).get(test._testMethodName, "")
@@ -261,8 +361,12 @@ def plan_contracts(
     :class:`~auth_backend_sdk.testing.selection.CheckSelection`); all if empty.
     Raises :exc:`~auth_backend_sdk.testing.selection.UnknownCheck` for a name
     that selects nothing in any backend's contracts, and for a selection that
-    selects nothing of one backend (whose empty run would pass).
+    selects nothing of one backend (whose empty run would pass);
+    :exc:`ContractModuleMismatch` for a ``contract_module`` whose contract
+    classes name none of the backends (a typo would run the defaults).
     """
+    if contract_module is not None:
+        _require_a_contract_for_one_of(paths, contract_module)
     loaded = []
     for path in paths:
         contracts = contract_classes_for(path, contract_module)
@@ -332,13 +436,14 @@ def run_contracts(
 
 def _report_for(plan: BackendPlan) -> BackendReport:
     first = plan.contracts[0]
-    declared = first.capabilities is not None
+    inferred = first.capabilities is None
     return BackendReport(
         path=plan.path,
         description=describe(plan.path),
         contracts=[c.__name__ for c in plan.contracts],
         capabilities=first.declared_capabilities(),
-        capabilities_inferred=not declared,
+        capabilities_inferred=inferred,
+        inferences=explain_capabilities(first.load_backend_class()) if inferred else (),
     )
 
 

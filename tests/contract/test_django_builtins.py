@@ -17,7 +17,11 @@ SUBCLASS_AUTHENTICATE = (
 )
 SUBCLASS_HAS_PERM = (
     "Django's ahas_perm goes through aget_all_permissions, so a subclass overriding only "
-    "has_perm() is bypassed by async permission checks (hazard 1)."
+    "has_perm() is bypassed by async permission checks (hazard 1), PermissionDenied included."
+)
+SUBCLASS_USER_PERMISSIONS = (
+    "Django's aget_all_permissions calls ModelBackend's own aget_user_permissions, so a "
+    "subclass overriding only get_user_permissions() is bypassed by async checks (hazard 1)."
 )
 BAD_CREDENTIALS = (
     "Malformed values escape as exceptions: a lone surrogate raises UnicodeEncodeError "
@@ -32,6 +36,8 @@ HASHES_ON_THE_LOOP = (
 COMMON = {
     "test_subclass_overriding_authenticate_is_followed_async": SUBCLASS_AUTHENTICATE,
     "test_subclass_overriding_has_perm_is_followed_async": SUBCLASS_HAS_PERM,
+    "test_subclass_raising_permission_denied_is_followed_async": SUBCLASS_HAS_PERM,
+    "test_subclass_overriding_get_user_permissions_is_followed_async": SUBCLASS_USER_PERMISSIONS,
     "test_bad_credentials_are_refused_quietly_sync": BAD_CREDENTIALS,
     "test_bad_credentials_are_refused_quietly_async": BAD_CREDENTIALS,
 }

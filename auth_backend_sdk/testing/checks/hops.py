@@ -15,11 +15,11 @@ from asgiref.sync import async_to_sync
 
 from ...hops import count_hops
 from ..base import ContractBase, check
-from ..capabilities import AUTHENTICATES
+from ..capabilities import ANSWERS_PERMISSIONS, AUTHENTICATES, Capability
 from ..modes import ASYNC
 from ..reporting import fail
 from .authentication import LoginHelpers
-from .permissions import ANY_PERMISSIONS, PermissionHelpers
+from .permissions import PermissionHelpers
 
 __all__ = ["AuthenticationHopChecks", "PermissionHopChecks"]
 
@@ -50,20 +50,27 @@ class _HopChecks(ContractBase):
 class AuthenticationHopChecks(_HopChecks, LoginHelpers):
     @check(any_of=AUTHENTICATES, modes=(ASYNC,))
     def thread_hops_of_login(self, mode: Any) -> None:
-        """Counts thread hops of aauthenticate() and aget_user(); asserts hop_budgets."""
+        """Counts thread hops of aauthenticate(); asserts hop_budgets."""
         user = self.create_user()
-        backend = self.get_backend()
+        calls = self.async_login_calls(self.get_backend(), user, unknown=False)
+        self.count_all(calls)
+
+    @check(requires={Capability.GET_USER}, modes=(ASYNC,))
+    def thread_hops_of_get_user(self, mode: Any) -> None:
+        """Counts thread hops of aget_user(); asserts hop_budgets."""
+        user = self.create_user()
+        self.count_all(self.async_get_user_calls(self.get_backend(), user))
+
+    def count_all(self, calls: dict[str, Any]) -> None:
         hops = {
             label: self.count(method, *args, **kwargs)
-            for label, (method, args, kwargs) in self.async_login_calls(
-                backend, user, unknown=False
-            ).items()
+            for label, (method, args, kwargs) in calls.items()
         }
         self.record_and_judge(hops)
 
 
 class PermissionHopChecks(_HopChecks, PermissionHelpers):
-    @check(any_of=ANY_PERMISSIONS, modes=(ASYNC,))
+    @check(any_of=ANSWERS_PERMISSIONS, modes=(ASYNC,))
     def thread_hops_of_permission_checks(self, mode: Any) -> None:
         """Counts thread hops of each cold async permission method; asserts hop_budgets."""
         user = self.create_user()

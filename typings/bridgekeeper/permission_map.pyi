@@ -1,0 +1,3 @@
+from .rules import Rule
+
+class PermissionMap(dict[str, Rule]): ...

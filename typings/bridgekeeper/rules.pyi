@@ -1,0 +1,16 @@
+from typing import Any
+
+class Rule:
+    def check(self, user: Any, instance: Any = ...) -> bool: ...
+    def __and__(self, other: Rule) -> Rule: ...
+    def __or__(self, other: Rule) -> Rule: ...
+    def __invert__(self) -> Rule: ...
+
+class R(Rule):
+    def __init__(self, **kwargs: Any) -> None: ...
+
+current_user: Any
+is_active: Rule
+is_authenticated: Rule
+is_staff: Rule
+is_superuser: Rule
