@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def exit_status(reports: Sequence[BackendReport], *, strict: bool = False) -> int:
-    """0: every check that ran passed; 1: a check failed; 3 (``strict``): some did not run."""
+    """0: no check failed; 1: a check failed; 3 (``strict``): some did not run, or none did."""
     if not all(report.ok for report in reports):
         return 1
     if strict and not all(report.complete for report in reports):

@@ -3,8 +3,9 @@
     python -m bench.suite_strength [--json PATH]
 
 Runs ``python -m auth_backend_sdk check`` (every check, Django's default
-settings on a throwaway SQLite database, as a user would) against each
-mutant of ``bench/mutants.py`` and each control, and prints one row each:
+settings on a throwaway SQLite database, as a user would, with the contract of
+``bench/mutant_contracts.py``: a drop-in, held to ``ModelBackend``'s answers)
+against each mutant of ``bench/mutants.py`` and each control, and prints one row each:
 the checks that failed, or MISSED. A mutant is caught when at least one
 check fails; a control (a correct hand-written twin) must pass. Exits 1 when
 a mutant is missed or a control fails.
@@ -20,6 +21,7 @@ import time
 from typing import Any
 
 MODULE = "bench.mutants"
+CONTRACT = ("--contract", "bench.mutant_contracts")
 
 
 def mutants_and_controls() -> tuple[list[str], list[str]]:
@@ -44,7 +46,7 @@ def mutants_and_controls() -> tuple[list[str], list[str]]:
 def run_suite(paths: list[str]) -> dict[str, dict[str, Any]]:
     """The check command's JSON report of each backend, by dotted path."""
     done = subprocess.run(
-        [sys.executable, "-m", "auth_backend_sdk", "check", *paths, "--json"],
+        [sys.executable, "-m", "auth_backend_sdk", "check", *paths, "--json", *CONTRACT],
         capture_output=True,
         text=True,
         check=False,

@@ -22,8 +22,11 @@ from typing import Any, ClassVar, TypeVar
 
 from django.test import override_settings
 
+from ..bridge import derivation_of
+from ..engine import lookup
 from ..loading import load_class
-from .capabilities import Capability, infer_capabilities
+from ..pairs import AUTH_BACKEND_PAIRS
+from .capabilities import AUTHENTICATES, Capability, infer_capabilities
 from .hooks import ContractHooks, HookMissing
 from .ledger import Measurements, measurements_for
 from .masking import mask_exception
@@ -139,8 +142,15 @@ class ContractBase(ContractHooks):
     hypothesis_examples: ClassVar[int] = 25
     """Generated inputs per parity property."""
     model_backend_compatible: ClassVar[bool | None] = None
-    """Whether results must match an oracle computed from Django's tables;
-    ``None``: when the backend subclasses Django's ``ModelBackend``."""
+    """Whether the backend reads Django's users, passwords and permission tables, so that
+    the default hooks can make its users, logins and grants; ``None``: when it subclasses
+    Django's ``ModelBackend``."""
+    answers_as_model_backend: ClassVar[bool | None] = None
+    """Whether its answers must equal those of Django's ``ModelBackend``, read from Django's
+    tables (the oracle); ``None``: for the methods that Django's own code, or a drop-in's
+    (``reference_backends``), answers. A project's override (usernames matched in any case,
+    permissions never cached) is a choice the oracle does not judge: set it to ``True`` to
+    hold the backend to ``ModelBackend``'s answers all the same."""
 
     __contract_checks__: ClassVar[dict[str, Check]] = {}
     missing_hook: HookMissing | None = None
@@ -198,9 +208,17 @@ class ContractBase(ContractHooks):
 
     @classmethod
     def declared_capabilities(cls) -> frozenset[Capability]:
-        if cls.capabilities is None:
-            return infer_capabilities(cls.load_backend_class())
-        return frozenset(Capability(c) for c in cls.capabilities)
+        """``capabilities``, or those inferred from the backend (and from the hooks written).
+
+        Inferred, a contract that writes a login hook says the backend logs
+        users in, whatever its ``authenticate`` signature suggests.
+        """
+        if cls.capabilities is not None:
+            return frozenset(Capability(c) for c in cls.capabilities)
+        inferred = infer_capabilities(cls.load_backend_class())
+        if not inferred & AUTHENTICATES and _writes_login_hooks(cls):
+            inferred |= {Capability.OTHER_CREDENTIALS}
+        return inferred
 
     @property
     def measurements(self) -> Measurements:
@@ -212,6 +230,19 @@ class ContractBase(ContractHooks):
         from django.contrib.auth.backends import ModelBackend
 
         return issubclass(self.backend_class, ModelBackend)
+
+    def answers_as_model_backend_for(self, *names: str) -> bool:
+        """Whether the oracle judges the methods ``names`` (each with its async twin)."""
+        if self.answers_as_model_backend is not None:
+            return self.answers_as_model_backend
+        if not self.is_model_backend_compatible():
+            return False
+        pairs = {pair.sync_name: pair for pair in AUTH_BACKEND_PAIRS}
+        return all(
+            _defined_by_a_drop_in(self.backend_class, side)
+            for name in names
+            for side in pairs.get(name, (name,))
+        )
 
     def secrets(self) -> tuple[str, ...]:
         """Values never to print: the users' password. Override to add others (tokens).
@@ -289,3 +320,26 @@ def _mode_of(test_name: str) -> Mode | None:
         if test_name.endswith(f"_{mode.value}"):
             return mode
     return None
+
+
+_LOGIN_HOOKS = ("valid_login", "user_credentials")
+
+
+def _writes_login_hooks(contract: type) -> bool:
+    """Whether ``contract`` overrides a hook that says how a user logs in."""
+    return any(getattr(contract, name) is not getattr(ContractHooks, name) for name in _LOGIN_HOOKS)
+
+
+_DROP_IN_MODULES = ("django.contrib.auth.backends", "reference_backends.")
+
+
+def _defined_by_a_drop_in(backend_class: type, name: str) -> bool:
+    """Whether ``name`` resolves to Django's own code or a drop-in's (a derived side: its
+    source's)."""
+    found = lookup(backend_class, name)
+    if found is None:
+        return True
+    owner, value = found
+    derivation = derivation_of(value)
+    module = (derivation.owner if derivation is not None else owner).__module__
+    return module == _DROP_IN_MODULES[0] or module.startswith(_DROP_IN_MODULES[1])

@@ -44,8 +44,8 @@ class Capability(str, enum.Enum):
     """``get_all_permissions``, ``has_perm`` and ``has_module_perms`` from global grants."""
     PERMISSION_CHECKS = "permission checks"
     """Answers ``has_perm()`` and kin from rules of its own, which the suite cannot grant
-    without hooks: the checks that need no grant run (parity on generated users and
-    objects, isolation of what it answers)."""
+    without hooks: the checks that need no grant run (parity on generated users,
+    permissions and objects; event-loop stalls and thread hops)."""
     OBJECT_PERMISSIONS = "object permissions"
     """Grants on one object (``obj=``), which the contract's hooks must be able to make."""
     CREATES_USERS = "creates users"
@@ -92,12 +92,19 @@ def credential_style(backend_class: type) -> CredentialStyle:
     return CredentialStyle.OTHER
 
 
+_CREDENTIAL_NAMES = frozenset(
+    {"username", "password", "email", "user", "token", "key", "code", "otp", "remote_user"}
+)
+"""Names under which a first parameter awaits a credential, not the request Django passes."""
+
+
 def takes_a_request(function: Callable[..., object]) -> bool:
     """Whether ``function(self, request, **credentials)`` can receive Django's request.
 
-    Django binds ``(request, **credentials)`` to the signature, request first
-    and positional. A first parameter under another name (``username``)
-    would receive the request: no login of Django's can reach it.
+    Django binds ``(request, **credentials)`` to the signature, the request
+    first and positional, whatever the parameter's name (``req`` will do). A
+    first parameter named for a credential (``authenticate(self, username,
+    password)``) would receive the request: no login of Django's reaches it.
     """
     try:
         parameters = list(inspect.signature(function).parameters.values())[1:]
@@ -108,9 +115,9 @@ def takes_a_request(function: Callable[..., object]) -> bool:
     first = parameters[0]
     if first.kind is inspect.Parameter.VAR_POSITIONAL:
         return True
-    if first.kind is inspect.Parameter.KEYWORD_ONLY or first.kind is inspect.Parameter.VAR_KEYWORD:
+    if first.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.VAR_KEYWORD):
         return False
-    return "request" in first.name or "HttpRequest" in str(first.annotation)
+    return first.name.lower() not in _CREDENTIAL_NAMES
 
 
 def _authenticate_of(backend_class: type) -> object | None:
@@ -162,9 +169,9 @@ def _login_inferences(backend_class: type) -> list[Inference]:
             found.append(_inferred(f"{takes} takes remote_user", Capability.OTHER_CREDENTIALS))
     elif style is CredentialStyle.OTHER and _catch_all_of_a_permission_backend(backend_class):
         why = (
-            f"{takes} names no credential, and the class answers permissions: read as a "
-            "permission backend whose authenticate() logs nobody in (declare 'other "
-            "credentials' and write the login hooks if it does)"
+            f"{takes} names nothing, and the class answers permissions: read as a "
+            "permission backend whose authenticate() logs nobody in (write the login hooks "
+            "if it does)"
         )
         found.append(_inferred(why))
     elif style is CredentialStyle.OTHER:
@@ -228,19 +235,17 @@ def _signature_text(backend_class: type) -> str:
 def _catch_all_of_a_permission_backend(backend_class: type) -> bool:
     """``authenticate(self, *args, **kwargs)`` on a class with permission methods (``rules``).
 
-    It takes whatever Django passes and names nothing it could log anyone in with.
+    It takes whatever Django passes and names nothing, not even the request:
+    nothing it could log anyone in with. A contract that writes the login
+    hooks says otherwise (``ContractBase.declared_capabilities()``).
     """
     function = _authenticate_of(backend_class)
     try:
         parameters = list(inspect.signature(function).parameters.values())[1:]  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return False
-    named = [
-        p
-        for p in parameters
-        if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-        and "request" not in p.name
-    ]
+    variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    named = [p for p in parameters if p.kind not in variadic]
     return (
         not named and not _is_model_backend(backend_class) and _answers_permissions(backend_class)
     )

@@ -161,11 +161,12 @@ class ContractHooks:
         return Login(self.denied_credentials(user))
 
     def repeat_login(self, login: Login) -> Login:
-        """The same login once more, for the other mode of a comparison.
+        """The same login once more, for another call (the other mode of a comparison).
 
         By default ``login.again()``: the same credentials, a copy of the
         request. A login that can be used once only (an OAuth authorization
-        code, a one-time token) makes a new one for the same identity.
+        code, a one-time token) makes a new one for the same identity. It is
+        asked once ``login`` was used (or its use rolled back).
         """
         return login.again()
 

@@ -94,14 +94,17 @@ class BackendReport:
 
     @property
     def complete(self) -> bool:
-        """Every check that applies ran."""
-        return self.count("not run") == 0
+        """Some check ran, and every check that applies ran."""
+        return self.count("not run") == 0 and self.count("passed", "expected failure") > 0
 
     @property
     def verdict(self) -> str:
-        """One line: PASS or FAIL, what ran, and what was not run for want of which hook."""
+        """One line: PASS, FAIL or NOT VERIFIED (nothing ran), and what was not run for want of
+        which hook."""
         ran = self.count("passed", "expected failure") + self.failed
-        if self.ok:
+        if ran == 0:
+            line = "NOT VERIFIED: no check ran"
+        elif self.ok:
             line = f"PASS: {_checks(self.count('passed'))} passed"
             expected = self.count("expected failure")
             if expected:
@@ -235,7 +238,8 @@ def default_contracts(backend_class: type) -> list[type[ContractBase]]:
 
 
 class ContractModuleMismatch(ValueError):
-    """The contract module's classes name backends, none of them one of those checked."""
+    """The contract module's classes name backends that do not load, or others than those
+    checked while a checked backend has none."""
 
 
 def _contracts_in(module: ModuleType) -> list[type[ContractBase]]:
@@ -249,12 +253,31 @@ def _contracts_in(module: ModuleType) -> list[type[ContractBase]]:
 
 
 def _require_a_contract_for_one_of(paths: Sequence[str], module: ModuleType) -> None:
+    """Refuse a module that looks written for other backends than those checked (a typo).
+
+    Every backend its classes name must load; and a backend that none of
+    them names may run the defaults only if each named class is for a
+    backend checked.
+    """
     named = [c for c in _contracts_in(module) if getattr(c, "backend", None) is not None]
-    classes = [load_class(path, caller="check") for path in paths]
-    if named and not any(_names(c, backend) for c in named for backend in classes):
-        found = ", ".join(f"{c.__qualname__} ({_target(c)})" for c in named)
+    if not named:
+        return
+    checked = [load_class(path, caller="check") for path in paths]
+    targets: dict[type, type] = {}
+    for contract in named:
+        try:
+            targets[contract] = contract.load_backend_class()
+        except Exception as exc:
+            raise ContractModuleMismatch(
+                f"{module.__name__}.{contract.__qualname__} names {_target(contract)}, which "
+                f"cannot be loaded: {type(exc).__name__}: {exc}"
+            ) from exc
+    elsewhere = [c for c, target in targets.items() if target not in checked]
+    unnamed = [p for p, b in zip(paths, checked, strict=True) if b not in targets.values()]
+    if elsewhere and unnamed:
+        found = ", ".join(f"{c.__qualname__} ({_target(c)})" for c in elsewhere)
         raise ContractModuleMismatch(
-            f"{module.__name__} has no contract for {', '.join(paths)}: "
+            f"{module.__name__} has no contract for {', '.join(unnamed)}: "
             f"its contract classes name other backends: {found}"
         )
 
@@ -443,8 +466,17 @@ def _report_for(plan: BackendPlan) -> BackendReport:
         contracts=[c.__name__ for c in plan.contracts],
         capabilities=first.declared_capabilities(),
         capabilities_inferred=inferred,
-        inferences=explain_capabilities(first.load_backend_class()) if inferred else (),
+        inferences=_inferences(first) if inferred else (),
     )
+
+
+def _inferences(contract: type[ContractBase]) -> tuple[Inference, ...]:
+    found = explain_capabilities(contract.load_backend_class())
+    read = frozenset(c for inference in found for c in inference.capabilities)
+    added = contract.declared_capabilities() - read
+    if added:
+        found = (*found, Inference(added, "the contract writes login hooks: it logs users in"))
+    return found
 
 
 def _merge(into: Measurements, source: Measurements) -> None:

@@ -3,7 +3,8 @@
 The backends are single-defect variants of the reference ``ModelBackend``
 (``bench/mutants.py``), Django's own where its async side breaks a promise,
 and ``broken.py``'s. Each test runs the check through the same runner as the
-``check`` command and reads the report.
+``check`` command, with the contract the bench gives its mutants (a drop-in for
+Django's ``ModelBackend``, held to its answers), and reads the report.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from django.test import TestCase, override_settings
 
 from auth_backend_sdk.testing import AuthBackendContract, PermissionBackendContract
 from auth_backend_sdk.testing.runner import run_contracts
+from bench import mutant_contracts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def failures(path: str, *checks: str) -> dict[str, str]:
-    (report,) = run_contracts([path], only=checks)
+    (report,) = run_contracts([path], contract_module=mutant_contracts, only=checks)
     return {r.test: r.detail for r in report.results if r.counts_as_failure}
 
 

@@ -22,7 +22,7 @@ from auth_backend_sdk.testing.runner import (
 )
 from docs.examples.check_command import check
 
-from . import verdict_backends
+from . import verdict_backends, verdict_oracle_contract
 from .verdict_backends import NoRequestPermissionBackend
 
 HERE = verdict_backends.__name__
@@ -173,3 +173,78 @@ def test_a_method_sharing_a_hooks_name_is_not_a_pair_django_calls() -> None:
     assert statuses(report) == {"test_each_pair_follows_one_definition": "passed"}
     with override_settings(AUTHENTICATION_BACKENDS=[f"{HERE}.OwnConfigureUserBackend"]):
         assert [m.id for m in run_checks(tags=["auth_backends"])] == []
+
+
+def test_a_first_parameter_named_req_still_takes_the_request() -> None:
+    inferred = infer_capabilities(verdict_backends.ReqNamedBackend)
+    assert Capability.OTHER_CREDENTIALS in inferred
+
+
+def test_password_logins_agree_catches_an_async_side_that_takes_passwords() -> None:
+    shipped, adapted, keyword = run_contracts(
+        [
+            f"{HERE}.SamlLikeBackend",
+            f"{HERE}.AdaptedSamlLikeBackend",
+            f"{HERE}.AdaptedKeywordPasswordBackend",
+        ],
+        only=["password_logins_agree"],
+    )
+    assert statuses(shipped) == {"test_password_logins_agree": "failed"}
+    assert "answers a username and password differently" in shipped.results[0].detail
+    # A backend that takes passwords on purpose, through **credentials, answers alike.
+    assert statuses(adapted) == statuses(keyword) == {"test_password_logins_agree": "passed"}
+
+
+def test_the_oracle_leaves_a_deliberate_override_alone_unless_told() -> None:
+    path = f"{HERE}.AdaptedCaseInsensitiveBackend"
+    (report,) = run_contracts([path], only=["authentication_parity"])
+    assert statuses(report) == {"test_authentication_parity": "passed"}
+    (held,) = run_contracts(
+        [path], contract_module=verdict_oracle_contract, only=["authentication_parity"]
+    )
+    assert statuses(held) == {"test_authentication_parity": "failed"}
+    assert "oracle" in held.results[0].detail
+
+
+def test_nothing_run_is_not_verified_and_strict_exits_3() -> None:
+    (report,) = run_contracts(
+        [f"{HERE}.AdaptedHeaderTokenBackend"], only=["valid_credentials_authenticate"]
+    )
+    assert report.verdict.startswith("NOT VERIFIED: no check ran; not run, for want of a hook")
+    assert report.ok
+    assert not report.complete
+    done = check(
+        f"{HERE}.AdaptedHeaderTokenBackend",
+        *("--check", "valid_credentials_authenticate", "--strict", "--settings", "tests.settings"),
+    )
+    assert done.returncode == 3
+
+
+def test_a_contract_class_naming_a_backend_that_does_not_load_is_an_error() -> None:
+    done = check(
+        "reference_backends.ModelBackend",
+        *("--contract", "tests.contract.verdict_typo_contract", "--settings", "tests.settings"),
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert "TypoContract names reference_backends.ModelBackned, which cannot be loaded" in line
+
+
+def test_a_catch_all_authenticate_is_a_login_backend_once_its_contract_writes_login_hooks() -> None:
+    from auth_backend_sdk.testing import AuthBackendContract, Login
+
+    backend = f"{HERE}.CatchAllPermissionBackend"
+    assert infer_capabilities(verdict_backends.CatchAllPermissionBackend) == {
+        Capability.PERMISSION_CHECKS
+    }
+
+    class WithoutHooks(AuthBackendContract):
+        pass
+
+    class WithHooks(AuthBackendContract):
+        def valid_login(self, user: object) -> Login:
+            return Login({"token": "t"})
+
+    WithoutHooks.backend = WithHooks.backend = backend
+    assert Capability.OTHER_CREDENTIALS not in WithoutHooks.declared_capabilities()
+    assert Capability.OTHER_CREDENTIALS in WithHooks.declared_capabilities()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
@@ -106,3 +107,70 @@ class OwnConfigureUserBackend:
     def configure_user(self, user: User, attributes: dict[str, Any]) -> User:
         user.first_name = attributes.get("given_name", "")
         return user
+
+
+class ReqNamedBackend(HeaderTokenBackend):
+    """A first parameter named ``req``: Django passes the request to it all the same."""
+
+    def authenticate(self, req: HttpRequest | None, **credentials: Any) -> User | None:  # type: ignore[override]
+        return super().authenticate(req, **credentials)
+
+
+class SamlLikeBackend(ModelBackend):
+    """Logs in from a verified assertion only; its async side is still ModelBackend's."""
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, session_info: Any = None, **kwargs: Any
+    ) -> User | None:
+        if not session_info:
+            return None
+        return User.objects.filter(username=session_info.get("uid")).first()
+
+
+AdaptedSamlLikeBackend = dual_mode(SamlLikeBackend)
+
+
+class KeywordPasswordBackend:
+    """Takes a username and password through ``**credentials``, as django-allauth's does."""
+
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> User | None:
+        user = User.objects.filter(username=credentials.get("username")).first()
+        if user is None or not user.check_password(credentials.get("password")):
+            return None
+        return user
+
+
+AdaptedKeywordPasswordBackend = dual_mode(KeywordPasswordBackend)
+
+
+class CaseInsensitiveBackend(ModelBackend):
+    """Matches usernames in any case: a project's choice, not ModelBackend's answer."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        user = User.objects.filter(username__iexact=username or "").first()
+        if (
+            user is None
+            or not user.check_password(password)
+            or not self.user_can_authenticate(user)
+        ):
+            return None
+        return user
+
+
+AdaptedCaseInsensitiveBackend = dual_mode(CaseInsensitiveBackend)
+
+
+class CatchAllPermissionBackend:
+    """``authenticate(*args, **kwargs)`` logs nobody in; permissions come from rules of its own."""
+
+    def authenticate(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def has_perm(self, user_obj: User | AnonymousUser, perm: str, obj: Model | None = None) -> bool:
+        return user_obj.is_active and perm == "auth.view_permission"

@@ -76,10 +76,6 @@ def setting(name: str) -> Any:
     return getattr(settings, name)
 
 
-INACTIVE_USERS = (
-    "mozilla-django-oidc's get_user() returns inactive users, where Django's ModelBackend "
-    "returns None: a deactivated user's sessions stay logged in"
-)
 REFUSED_CODE = (
     "mozilla-django-oidc lets requests.HTTPError through when the provider refuses the code "
     "(its callback view too: the login ends in a server error, not a failed login)"
@@ -104,7 +100,6 @@ class OIDCContract(AuthBackendContract, PermissionBackendContract):
     expected_failures = {
         "test_wrong_credentials_give_none_sync": REFUSED_CODE,
         "test_wrong_credentials_give_none_async": REFUSED_CODE,
-        "test_get_user_parity": INACTIVE_USERS,
     }
     codes: tuple[str, ...] = ()
 

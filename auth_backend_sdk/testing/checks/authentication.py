@@ -23,7 +23,7 @@ from django.utils.module_loading import import_string
 from ..base import ContractBase, check
 from ..capabilities import AUTHENTICATES, Capability, CredentialStyle, credential_style
 from ..hooks import Login
-from ..modes import Mode, Outcome
+from ..modes import ASYNC, SYNC, Mode, Outcome
 from ..reporting import fail, render_inputs, render_outcome
 
 __all__ = ["AuthenticationChecks", "LoginHelpers", "unknown_user_id"]
@@ -75,6 +75,7 @@ class AuthenticationChecks(LoginHelpers):
             outcome = self.authenticate(mode, request, login)
             inputs = {"request": request, **login.credentials}
             self.expect(outcome, user, "valid credentials", inputs)
+            login = self.repeat_login(login)  # a single-use login is made anew for each call
         by_field = _named_by_username_field(self.backend_class, login)
         if by_field is not None:
             outcome = self.authenticate(mode, by_field.request, by_field)
@@ -137,13 +138,13 @@ class AuthenticationChecks(LoginHelpers):
                 f"got:    {render_outcome(outcome, self.secrets())}",
             )
 
-    @check(any_of=AUTHENTICATES, unless={Capability.PASSWORD_CREDENTIALS})
-    def passwords_do_not_log_in_here(self, mode: Mode) -> None:
-        """A username and password (another backend's credentials) log nobody in through it.
+    @check(any_of=AUTHENTICATES, unless={Capability.PASSWORD_CREDENTIALS}, modes=())
+    def password_logins_agree(self) -> None:
+        """A username and password get the same answer in both modes, through Django's dispatch.
 
-        Through Django's authenticate()/aauthenticate() with only this backend
-        listed: a SAML- or token-only backend whose inherited async side still
-        takes passwords would let them in.
+        Needs no hook: a SAML- or token-only backend whose inherited async
+        side still takes passwords lets them in under async only. A backend
+        whose ``**kwargs`` take passwords on purpose answers alike in both.
         """
         from django.contrib import auth
         from django.test import override_settings
@@ -152,11 +153,19 @@ class AuthenticationChecks(LoginHelpers):
         self.get_backend()  # Django makes it the same way: not run if it cannot be made
         user = self.create_user()
         credentials = {"username": user.get_username(), "password": self.password}
-        name = mode.method_name("authenticate")
-        call = mode.run(auth.authenticate, auth.aauthenticate)
         with override_settings(AUTHENTICATION_BACKENDS=[path]):
-            outcome = mode.capture(name, lambda: call(None, **credentials))
-        self.expect(outcome, None, f"Django's {name}() with a username and password", credentials)
+            sync = SYNC.capture("authenticate", lambda: auth.authenticate(None, **credentials))
+            async_ = ASYNC.capture(
+                "aauthenticate",
+                lambda: ASYNC.run(auth.authenticate, auth.aauthenticate)(None, **credentials),
+            )
+        if sync.key != async_.key:
+            raise fail(
+                "Django's aauthenticate() answers a username and password differently",
+                f"inputs: {render_inputs(credentials, self.secrets())}",
+                f"sync:   {render_outcome(sync, self.secrets())}",
+                f"async:  {render_outcome(async_, self.secrets())}",
+            )
 
     @check(any_of=AUTHENTICATES)
     def django_dispatch_finds_the_backend(self, mode: Mode) -> None:

@@ -47,6 +47,16 @@ from .stored_rows import changes, stored_users
 
 __all__ = ["AuthenticationParityChecks", "PermissionParityChecks"]
 
+PERMISSION_METHODS = (
+    *SET_METHODS,
+    "has_perm",
+    "has_module_perms",
+    "_get_permissions",
+    "_get_user_permissions",
+    "_get_group_permissions",
+)
+"""What answers permissions in a ModelBackend: the oracle judges them where they are its own."""
+
 Stored = dict[str, object]
 NO_ANSWER = object()
 """What the login oracle answers where it cannot tell."""
@@ -153,7 +163,7 @@ class ParityHelpers(PermissionHelpers):
     def has_login_oracle(self) -> bool:
         """Whether :meth:`oracle_authenticate` knows what this backend must answer: a password
         backend compatible with ModelBackend, or a RemoteUserBackend cleaning no username."""
-        if not self.is_model_backend_compatible():
+        if not self.answers_as_model_backend_for("authenticate", "user_can_authenticate"):
             return False
         style = style_of(self.backend_class)
         if style is CredentialStyle.PASSWORD:
@@ -313,7 +323,7 @@ class AuthenticationParityChecks(ParityHelpers):
             users["an inactive superuser"] = self.deactivate(self.create_user(is_superuser=True))
         ids = {label: user.pk for label, user in users.items()}
         ids["an id nobody has"] = unknown_user_id()
-        oracle = self.is_model_backend_compatible()
+        oracle = self.answers_as_model_backend_for("get_user", "user_can_authenticate")
         for label, user_id in ids.items():
 
             def get_user(mode: Mode, user_id: Any = user_id) -> Outcome:
@@ -367,7 +377,7 @@ class PermissionParityChecks(ParityHelpers):
             on_object=on_object,
         )
         drawn = st.tuples(st.lists(holder, min_size=1, max_size=3), st.booleans())
-        oracle = self.is_model_backend_compatible()
+        oracle = self.answers_as_model_backend_for(*PERMISSION_METHODS)
         sources = self.every_source()
         explicit = [([h], bool(h.on_object)) for h in sources] + [(sources, True)]
 
@@ -403,7 +413,7 @@ class PermissionParityChecks(ParityHelpers):
         perms = self.permission_names()
         first, later_direct, later_group = perms[0], perms[1], perms[-1]
         labels = sorted({p.partition(".")[0] for p in (later_direct, later_group)})
-        oracle = self.is_model_backend_compatible()
+        oracle = self.answers_as_model_backend_for(*PERMISSION_METHODS)
         questions: list[tuple[str, tuple[Any, ...]]] = [(name, ()) for name in SET_METHODS]
         questions += [("has_perm", (perm,)) for perm in (later_direct, later_group)]
         questions += [("has_module_perms", (label,)) for label in labels]
