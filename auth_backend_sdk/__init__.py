@@ -1,5 +1,10 @@
 """Make Django authentication backends correct and fast in both sync and async mode.
 
+Layers, from the bottom: :mod:`.engine` (the generic core), one package per
+family (:mod:`.auth`), then the tools (:mod:`.testing`, the ``check``
+command, :mod:`.mypy_plugin`). The families shipped here are wired below;
+the engine imports each the first time it needs to know them.
+
 Public names are imported lazily: Django imports this package while it loads
 ``INSTALLED_APPS``, before ``django.contrib.auth.backends`` may be imported.
 """
@@ -9,15 +14,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_exports
+from .engine._family import add_family_module
 
 if TYPE_CHECKING:
     from . import protocols
-    from .adapt import dual_mode
-    from .backends import BaseBackend
-    from .description import describe
-    from .engine import MethodPair
-    from .exceptions import SyncMethodInEventLoopError
-    from .mixin import DualModeMixin
+    from .auth.backends import BaseBackend
+    from .auth.mixin import DualModeMixin
+    from .engine import MethodPair, SyncMethodInEventLoopError
+    from .engine._adapt import dual_mode
+    from .engine.description import describe
+
+add_family_module("auth_backend_sdk.auth.family")
 
 __all__ = [
     "BaseBackend",
@@ -32,12 +39,12 @@ __all__ = [
 __version__ = "0.1.0.dev0"
 
 _LAZY = {
-    "BaseBackend": ".backends",
-    "DualModeMixin": ".mixin",
+    "BaseBackend": ".auth.backends",
+    "DualModeMixin": ".auth.mixin",
     "MethodPair": ".engine",
-    "SyncMethodInEventLoopError": ".exceptions",
-    "describe": ".description",
-    "dual_mode": ".adapt",
+    "SyncMethodInEventLoopError": ".engine",
+    "describe": ".engine.description",
+    "dual_mode": ".engine._adapt",
     "protocols": ".protocols",
 }
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.module_loading import import_string
 
 
 class AuthBackendSdkConfig(AppConfig):
@@ -8,6 +9,8 @@ class AuthBackendSdkConfig(AppConfig):
     verbose_name = "Auth backend SDK"
 
     def ready(self) -> None:
-        from .checks import register_checks
+        from .engine._family import families
 
-        register_checks()
+        for family in families():
+            if family.system_checks:
+                import_string(family.system_checks)()

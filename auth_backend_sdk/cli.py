@@ -345,8 +345,8 @@ def _import_contract_module(name: str | None) -> ModuleType | None:
 def _require_backend(path: str) -> None:
     from django.utils.module_loading import import_string
 
-    from .loading import require_pairs
-    from .pairs import AUTH_BACKEND_PAIRS
+    from .auth.family import AUTHENTICATION
+    from .engine._loading import require_family
 
     try:
         target = import_string(path)
@@ -360,7 +360,7 @@ def _require_backend(path: str) -> None:
     if not isinstance(target, type):
         raise UsageError(f"{path} is not a class but {type(target).__name__}")
     try:
-        require_pairs(target, AUTH_BACKEND_PAIRS, caller="check")
+        require_family(target, caller="check", family=AUTHENTICATION)
     except TypeError as exc:
         raise UsageError(str(exc)) from exc
 

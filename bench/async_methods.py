@@ -7,7 +7,7 @@ microseconds, so what is timed is the work around the hash (queries, thread
 hops, the bridge), not the hash itself.
 
 * **Hops**: ``SyncToAsync`` calls made during one call, counted by
-  :func:`auth_backend_sdk.hops.count_hops` on a second call (the first one
+  :func:`auth_backend_sdk.engine.hops.count_hops` on a second call (the first one
   warms caches and connections, and checks the answer).
 * **Latency**: each round times ``calls`` calls of every contender back to
   back, rotating which goes first; reported are the median over rounds of the
@@ -22,7 +22,7 @@ import statistics
 import time
 from typing import Any
 
-from auth_backend_sdk.hops import count_hops
+from auth_backend_sdk.engine.hops import count_hops
 
 from .calls import CALLS, MODEL_BACKEND, REMOTE_USER_BACKEND, Call, Prepared, prepare
 from .contenders import model_backends, remote_user_backends

@@ -36,7 +36,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from auth_backend_sdk.testing.loop_stall import measure_stall
+from auth_backend_sdk.engine.loop_stall import measure_stall
 
 from .calls import PERMISSION_CACHES
 from .contenders import model_backends

@@ -58,7 +58,7 @@ nitpick_ignore_regex = [
     ("py:class", r"(django|asgiref|concurrent|collections|enum|types)\..*"),
     # Names type hints use through `if TYPE_CHECKING:` imports, which autodoc
     # cannot evaluate, so it keeps them as written.
-    ("py:class", r"HttpRequest|Model|AnonymousUser|AbstractBaseUser"),
+    ("py:class", r"HttpRequest|Model|AnonymousUser|AbstractBaseUser|ModuleType"),
     # Private type variables of generic classes and protocols.
     ("py:(class|obj)", r"(.*\.)?_\w*T(_co|_contra)?"),
 ]

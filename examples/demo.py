@@ -55,7 +55,7 @@ def show_system_checks() -> None:
     from django.core.checks import run_checks
     from django.test import override_settings
 
-    from auth_backend_sdk.checks import TAG
+    from auth_backend_sdk.auth.system_checks import TAG
 
     for label, backends in (("as written", BEFORE), ("after dual_mode()", AFTER)):
         heading(f"manage.py check, with these backends {label}")

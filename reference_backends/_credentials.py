@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import check_password
 from django.utils.crypto import get_random_string
 from django.views.decorators.debug import sensitive_variables
 
-from ._flow import Awaited, EachMode, Effect, InOrmThread
+from auth_backend_sdk.engine.flow import Awaited, EachMode, Effect, InOrmThread
 
 __all__ = ["Secret", "password_check_of_model", "usable_text", "verify_password_for"]
 

@@ -1,6 +1,6 @@
 """``ModelBackend``: Django's, with a native async side that never blocks the loop.
 
-Every method is written once, as a flow (see :mod:`reference_backends._flow`),
+Every method is written once, as a flow (see :mod:`auth_backend_sdk.engine.flow`),
 and runs in either mode. In async mode:
 
 * ``aauthenticate`` costs two thread hops (one query, one hash), three when
@@ -34,11 +34,21 @@ from django.db.models import Model, QuerySet, Value
 from django.views.decorators.debug import sensitive_variables
 
 from auth_backend_sdk import DualModeMixin
-from auth_backend_sdk.pairs import PAIR_BY_SYNC_NAME as _PAIRS
+from auth_backend_sdk.auth.family import AUTHENTICATION
+from auth_backend_sdk.engine.flow import (
+    Awaited,
+    Flow,
+    InHashingPool,
+    InOrmThread,
+    Twin,
+    run_async,
+    run_sync,
+)
 
 from ._credentials import Secret, password_check_of_model, usable_text, verify_password_for
-from ._flow import Awaited, Flow, InHashingPool, InOrmThread, Twin, run_async, run_sync
 from ._permission_sql import load_permissions
+
+_pair = AUTHENTICATION.pair
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -172,9 +182,7 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
 
     def _permissions(self, user_obj: _AnyUser, obj: Model | None, source: str) -> Flow[set[str]]:
         if self._overrides("_get_permissions"):
-            granted: set[str] = yield Twin(
-                self, _PAIRS["_get_permissions"], (user_obj, obj, source)
-            )
+            granted: set[str] = yield Twin(self, _pair("_get_permissions"), (user_obj, obj, source))
             return granted
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
@@ -187,8 +195,8 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         if not hasattr(user_obj, _cache_name("all")):
             if self._overrides("get_user_permissions", "get_group_permissions", "_get_permissions"):
                 # As Django does: through self, so that overrides are honoured.
-                user_perms = yield Twin(self, _PAIRS["get_user_permissions"], (user_obj, obj))
-                group_perms = yield Twin(self, _PAIRS["get_group_permissions"], (user_obj, obj))
+                user_perms = yield Twin(self, _pair("get_user_permissions"), (user_obj, obj))
+                group_perms = yield Twin(self, _pair("get_group_permissions"), (user_obj, obj))
             else:
                 yield from self._fill_caches(user_obj, _PERMISSION_SOURCES)
                 user_perms, group_perms = (_cache(user_obj, s) for s in _PERMISSION_SOURCES)
@@ -210,7 +218,7 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
     def _call_all_permissions(self, user_obj: _AnyUser, kwargs: dict[str, Any]) -> Flow[set[str]]:
         """``self.get_all_permissions(user_obj, **kwargs)``, as Django's callers pass it."""
         if self._overrides("get_all_permissions"):
-            granted: set[str] = yield Twin(self, _PAIRS["get_all_permissions"], (user_obj,), kwargs)
+            granted: set[str] = yield Twin(self, _pair("get_all_permissions"), (user_obj,), kwargs)
             return granted
         return (yield from self._all_permissions(user_obj, kwargs.get("obj")))
 
@@ -306,7 +314,7 @@ def _is_overridden(cls: type, *names: str) -> bool:
 
 
 _SIDES: dict[str, tuple[str, ...]] = {
-    pair.sync_name: (pair.sync_name, pair.async_name) for pair in _PAIRS.values()
+    pair.sync_name: (pair.sync_name, pair.async_name) for pair in AUTHENTICATION.pairs
 }
 _OWN_DEFINITIONS: set[object] = {None}
 

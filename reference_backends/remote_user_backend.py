@@ -15,10 +15,10 @@ from django.contrib.auth import backends as django_backends
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from auth_backend_sdk.pairs import PAIR_BY_SYNC_NAME
+from auth_backend_sdk.auth.family import AUTHENTICATION
+from auth_backend_sdk.engine.flow import Flow, InOrmThread, Twin, run_async, run_sync
 
 from ._credentials import usable_text
-from ._flow import Flow, InOrmThread, Twin, run_async, run_sync
 from .model_backend import ModelBackend, register_own_definitions
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AllowAllUsersRemoteUserBackend", "RemoteUserBackend"]
 
-_CONFIGURE_USER = PAIR_BY_SYNC_NAME["configure_user"]
+_CONFIGURE_USER = AUTHENTICATION.pair("configure_user")
 
 
 class RemoteUserBackend(ModelBackend, django_backends.RemoteUserBackend):

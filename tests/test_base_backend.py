@@ -9,8 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
 from auth_backend_sdk import BaseBackend, describe
-
-from .conftest import Mode
+from auth_backend_sdk.testing import Mode
 
 
 class NothingOverridden(BaseBackend[User]):
@@ -37,34 +36,34 @@ def test_it_is_a_django_base_backend() -> None:
     assert issubclass(BaseBackend, django_backends.BaseBackend)
 
 
-def test_django_defaults_still_answer_when_nothing_is_overridden(mode: Mode) -> None:
+def test_django_defaults_still_answer_when_nothing_is_overridden(backend_mode: Mode) -> None:
     backend = NothingOverridden()
-    assert mode.call(backend, "authenticate", None, username="x") is None
-    assert mode.call(backend, "get_user", 1) is None
-    assert mode.call(backend, "get_all_permissions", AnonymousUser()) == set()
-    assert mode.call(backend, "has_perm", AnonymousUser(), "app.any") is False
+    assert backend_mode.call(backend, "authenticate", None, username="x") is None
+    assert backend_mode.call(backend, "get_user", 1) is None
+    assert backend_mode.call(backend, "get_all_permissions", AnonymousUser()) == set()
+    assert backend_mode.call(backend, "has_perm", AnonymousUser(), "app.any") is False
     assert describe(NothingOverridden).hazards == ()
 
 
-def test_sync_overrides_reach_async_callers(mode: Mode) -> None:
+def test_sync_overrides_reach_async_callers(backend_mode: Mode) -> None:
     backend = SyncFirst()
-    assert mode.call(backend, "authenticate", None, username="dana").username == "dana"
+    assert backend_mode.call(backend, "authenticate", None, username="dana").username == "dana"
     user = AnonymousUser()
-    assert mode.call(backend, "get_all_permissions", user) == {"app.view_thing"}
-    assert mode.call(backend, "has_perm", user, "app.view_thing") is True
-    assert mode.call(backend, "has_perm", user, "app.other") is False
+    assert backend_mode.call(backend, "get_all_permissions", user) == {"app.view_thing"}
+    assert backend_mode.call(backend, "has_perm", user, "app.view_thing") is True
+    assert backend_mode.call(backend, "has_perm", user, "app.other") is False
 
 
-def test_async_overrides_reach_sync_callers(mode: Mode) -> None:
+def test_async_overrides_reach_sync_callers(backend_mode: Mode) -> None:
     backend = AsyncFirst()
     user = AnonymousUser()
-    assert mode.call(backend, "get_group_permissions", user) == {"app.change_thing"}
-    assert mode.call(backend, "get_all_permissions", user) == {"app.change_thing"}
-    assert mode.call(backend, "has_perm", user, "app.change_thing") is True
+    assert backend_mode.call(backend, "get_group_permissions", user) == {"app.change_thing"}
+    assert backend_mode.call(backend, "get_all_permissions", user) == {"app.change_thing"}
+    assert backend_mode.call(backend, "has_perm", user, "app.change_thing") is True
 
 
-def test_permission_denied_crosses_in_both_modes(mode: Mode) -> None:
+def test_permission_denied_crosses_in_both_modes(backend_mode: Mode) -> None:
     import pytest
 
     with pytest.raises(PermissionDenied):
-        mode.call(SyncFirst(), "authenticate", None, username="blocked")
+        backend_mode.call(SyncFirst(), "authenticate", None, username="blocked")

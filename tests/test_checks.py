@@ -15,7 +15,7 @@ from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 import auth_backend_sdk
-from auth_backend_sdk.checks import TAG, check_authentication_backends
+from auth_backend_sdk.auth.system_checks import TAG, check_authentication_backends
 
 
 class AsyncOverride(ModelBackend):

@@ -18,10 +18,9 @@ from django.http import HttpRequest
 from django.test import override_settings
 from django.utils.module_loading import import_string
 
-from auth_backend_sdk.checks import check_authentication_backends
-from auth_backend_sdk.login_order import can_answer, named_credentials, takes
-
-from .conftest import ASYNC, SYNC, Mode
+from auth_backend_sdk.auth._login_order import can_answer, named_credentials, takes
+from auth_backend_sdk.auth.system_checks import check_authentication_backends
+from auth_backend_sdk.testing import ASYNC, SYNC, Mode
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 OWNER_PERMISSIONS = "tests.backends.OwnerPermissionBackend"  # authenticate(request, **credentials)
@@ -145,11 +144,13 @@ def test_only_an_earlier_backend_that_answers_async_logins_takes_them() -> None:
 @pytest.mark.parametrize(
     "first", ["tests.wrapped.OwnerPermissionBackend", "tests.wrapped.RulesBackend"]
 )
-def test_adapted_it_passes_and_every_login_works(first: str, mode: Mode, alice: User) -> None:
+def test_adapted_it_passes_and_every_login_works(
+    first: str, backend_mode: Mode, alice: User
+) -> None:
     assert check_ids(first, MODEL_BACKEND) == []
     with override_settings(AUTHENTICATION_BACKENDS=[first, MODEL_BACKEND]):
-        assert login(mode, username="alice", password="alice-password") == alice
-        assert login(mode, username="alice", password="wrong") is None
+        assert login(backend_mode, username="alice", password="alice-password") == alice
+        assert login(backend_mode, username="alice", password="wrong") is None
 
 
 # How the credentials are read: as Django binds them, from authenticate()'s signature.

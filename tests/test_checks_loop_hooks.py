@@ -4,7 +4,7 @@ Django's ``ModelBackend.aauthenticate()`` and ``aget_user()`` call
 ``self.user_can_authenticate()`` on the loop, and ``RemoteUserBackend.aauthenticate()``
 calls ``self.clean_username()`` there too; ``configure_user()`` goes to a thread
 (``aconfigure_user()`` bridges it). The check declares these facts in
-``auth_backend_sdk.loop_hooks.DJANGO_HOOKS_ON_THE_LOOP``; the tests here reproduce
+``auth_backend_sdk.auth._loop_hooks.DJANGO_HOOKS_ON_THE_LOOP``; the tests here reproduce
 each one on the installed Django, so a release that changes them fails here.
 """
 
@@ -25,10 +25,9 @@ from django.test import override_settings
 
 import reference_backends
 from auth_backend_sdk import DualModeMixin, dual_mode
-from auth_backend_sdk.checks import check_authentication_backends
-from auth_backend_sdk.loop_hooks import DJANGO_HOOKS_ON_THE_LOOP, hooks_on_the_loop
-
-from .conftest import ASYNC, SYNC, Mode
+from auth_backend_sdk.auth._loop_hooks import DJANGO_HOOKS_ON_THE_LOOP, hooks_on_the_loop
+from auth_backend_sdk.auth.system_checks import check_authentication_backends
+from auth_backend_sdk.testing import ASYNC, SYNC, Mode
 
 HERE = __name__
 
@@ -271,15 +270,18 @@ def test_hooks_that_run_in_a_thread_pass_silently(name: str) -> None:
 
 
 def test_on_the_reference_backend_the_hooks_hold_in_both_modes(
-    mode: Mode, staff_member: User, bob: User
+    backend_mode: Mode, staff_member: User, bob: User
 ) -> None:
     with override_settings(AUTHENTICATION_BACKENDS=[f"{HERE}.ReferenceStaffOnlyBackend"]):
-        assert mode.call(auth, "authenticate", None, username="alice", password="alice-password")
+        assert backend_mode.call(
+            auth, "authenticate", None, username="alice", password="alice-password"
+        )
         assert (
-            mode.call(auth, "authenticate", None, username="bob", password="bob-password") is None
+            backend_mode.call(auth, "authenticate", None, username="bob", password="bob-password")
+            is None
         )
     backend = ReferenceEmailRemoteUserBackend()
-    assert mode.call(backend, "authenticate", None, "alice@example.com") == staff_member
+    assert backend_mode.call(backend, "authenticate", None, "alice@example.com") == staff_member
 
 
 def test_on_djangos_backend_only_the_sync_mode_holds(staff_member: User) -> None:

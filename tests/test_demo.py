@@ -16,11 +16,9 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from auth_backend_sdk import describe
-from auth_backend_sdk.testing import BAD_VALUES
+from auth_backend_sdk.testing import BAD_VALUES, Mode
 from auth_backend_sdk.testing.runner import BackendReport, CheckResult
 from examples.verdict import verdict
-
-from .conftest import Mode
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITTEN = "examples.backends.LockoutBackend"
@@ -44,15 +42,19 @@ def outcome(mode: Mode, backend: object, **credentials: Any) -> tuple[str, str]:
 
 @pytest.mark.parametrize("path", LOCKOUTS)
 def test_a_lockout_adds_no_failure_of_its_own_to_djangos_on_malformed_usernames(
-    path: str, mode: Mode, alice: User
+    path: str, backend_mode: Mode, alice: User
 ) -> None:
     lockout, django = import_string(path)(), ModelBackend()
     for label, value in BAD_VALUES.items():
         credentials = {"username": value, "password": "alice-password"}
-        assert outcome(mode, lockout, **credentials) == outcome(mode, django, **credentials), label
+        assert outcome(backend_mode, lockout, **credentials) == outcome(
+            backend_mode, django, **credentials
+        ), label
     with pytest.raises(PermissionDenied):
-        mode.call(lockout, "authenticate", None, username="mallory", password="any")
-    assert mode.call(lockout, "authenticate", None, username="alice", password="alice-password")
+        backend_mode.call(lockout, "authenticate", None, username="mallory", password="any")
+    assert backend_mode.call(
+        lockout, "authenticate", None, username="alice", password="alice-password"
+    )
 
 
 # The verdict: each sentence from the reports, whatever they say.

@@ -12,7 +12,7 @@ from django.contrib.auth.backends import ModelBackend, RemoteUserBackend
 from django.core.exceptions import ImproperlyConfigured
 
 from auth_backend_sdk import DualModeMixin, MethodPair, describe
-from auth_backend_sdk.description import Hazard, Status
+from auth_backend_sdk.engine.description import Hazard, Status
 from tests import backends, wrapped
 
 

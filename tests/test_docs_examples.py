@@ -23,8 +23,14 @@ from django.test import override_settings
 from rules.predicates import is_staff
 
 from auth_backend_sdk import describe
-from auth_backend_sdk.checks import TAG
-from auth_backend_sdk.testing import AuthBackendContract, PermissionBackendContract
+from auth_backend_sdk.auth.system_checks import TAG
+from auth_backend_sdk.testing import (
+    ASYNC,
+    SYNC,
+    AuthBackendContract,
+    Mode,
+    PermissionBackendContract,
+)
 from auth_backend_sdk.testing.base import Check, ContractBase
 from docs.examples import settings as docs_settings
 from docs.examples.check_command import check
@@ -38,8 +44,6 @@ from docs.examples.contract_under_pytest import (  # noqa: F401 (pytest collects
     test_a_locked_out_account_is_refused,
 )
 from docs.examples.tutorial.test_contract import TestLockoutBackend  # noqa: F401
-
-from .conftest import ASYNC, SYNC, Mode
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -71,12 +75,12 @@ def test_lockout_as_written_holds_only_in_sync_mode(mallory: User) -> None:
 
 @pytest.mark.parametrize("module", [ADAPTED, "docs.examples.own_backends"])
 def test_lockout_adapted_or_written_with_the_mixin_holds_in_both_modes(
-    mode: Mode, module: str, mallory: User, alice: User
+    backend_mode: Mode, module: str, mallory: User, alice: User
 ) -> None:
     with backends(f"{module}.LockoutBackend"):
-        assert login(mode, username="mallory", password="mallory-password") is None
-        assert login(mode, username="alice", password="alice-password") == alice
-        assert login(mode, username="alice", password="wrong") is None
+        assert login(backend_mode, username="mallory", password="mallory-password") is None
+        assert login(backend_mode, username="alice", password="alice-password") == alice
+        assert login(backend_mode, username="alice", password="wrong") is None
 
 
 # Hazard 2: the missing twin.
@@ -94,13 +98,13 @@ def test_permission_backend_as_written_denies_under_async_and_breaks_async_login
 
 
 def test_permission_backend_adapted_grants_in_both_modes(
-    mode: Mode, alice: User, bob: User
+    backend_mode: Mode, alice: User, bob: User
 ) -> None:
     with backends(MODEL_BACKEND, f"{ADAPTED}.ReviewerPermissionBackend"):
-        assert mode.call(alice, "has_perm", "docs.review") is True
-        assert mode.call(bob, "has_perm", "docs.review") is False
-        assert mode.call(alice, "has_perm", "docs.publish") is False
-        assert login(mode, username="alice", password="wrong") is None
+        assert backend_mode.call(alice, "has_perm", "docs.review") is True
+        assert backend_mode.call(bob, "has_perm", "docs.review") is False
+        assert backend_mode.call(alice, "has_perm", "docs.publish") is False
+        assert login(backend_mode, username="alice", password="wrong") is None
 
 
 # Hazard 3: the async-only backend.
@@ -115,16 +119,16 @@ def test_async_only_backend_as_written_breaks_every_login(alice: User) -> None:
 
 @pytest.mark.parametrize("module", [ADAPTED, "docs.examples.own_backends"])
 def test_async_only_backend_adapted_or_on_base_backend_works_in_both_modes(
-    mode: Mode, module: str, alice: User
+    backend_mode: Mode, module: str, alice: User
 ) -> None:
     backend_path = f"{module}.OneTimeCodeBackend"
     with backends(backend_path):
-        user = login(mode, username="alice", code="424242")
+        user = login(backend_mode, username="alice", code="424242")
         assert (user, user.backend) == (alice, backend_path)
-        assert login(mode, username="alice", code="000000") is None
-        assert login(mode, username="bob", code="424242") is None
+        assert login(backend_mode, username="alice", code="000000") is None
+        assert login(backend_mode, username="bob", code="424242") is None
         backend = auth.load_backend(backend_path)
-        assert mode.call(backend, "get_user", alice.pk) == alice
+        assert backend_mode.call(backend, "get_user", alice.pk) == alice
 
 
 # The third-party backend of the how-to guide, and its rule, registered once (rules keeps
@@ -134,14 +138,14 @@ PUBLISH = "docs.publish"
 rules.add_perm(PUBLISH, is_staff)
 
 
-def test_rules_backend_adapted_grants_in_both_modes(mode: Mode, db: None) -> None:
+def test_rules_backend_adapted_grants_in_both_modes(backend_mode: Mode, db: None) -> None:
     editor = User.objects.create_user("editor", is_staff=True)
     with backends("rules.permissions.ObjectPermissionBackend"):
         assert editor.has_perm(PUBLISH) is True
         assert async_to_sync(editor.ahas_perm)(PUBLISH) is False
     with backends(f"{ADAPTED}.ObjectPermissionBackend"):
-        assert mode.call(editor, "has_perm", PUBLISH) is True
-        assert mode.call(User.objects.create_user("author"), "has_perm", PUBLISH) is False
+        assert backend_mode.call(editor, "has_perm", PUBLISH) is True
+        assert backend_mode.call(User.objects.create_user("author"), "has_perm", PUBLISH) is False
 
 
 # Switching to the reference ModelBackend.
@@ -161,11 +165,11 @@ def test_hook_that_queries_fails_under_async_on_djangos_backend(staff_member: Us
 
 
 def test_hook_that_queries_holds_in_both_modes_on_the_reference_backend(
-    mode: Mode, staff_member: User, bob: User
+    backend_mode: Mode, staff_member: User, bob: User
 ) -> None:
     with backends("docs.examples.switch_after.StaffGroupBackend"):
-        assert login(mode, username="alice", password="alice-password") == staff_member
-        assert login(mode, username="bob", password="bob-password") is None
+        assert login(backend_mode, username="alice", password="alice-password") == staff_member
+        assert login(backend_mode, username="bob", password="bob-password") is None
 
 
 # The system checks, as the reference page shows them.

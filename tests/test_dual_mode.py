@@ -20,9 +20,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 
 from auth_backend_sdk import DualModeMixin, describe, dual_mode
+from auth_backend_sdk.testing import Mode
 from tests import backends, wrapped
-
-from .conftest import Mode
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,24 +64,28 @@ def test_django_classes_adapt_without_hazards(django_class: type) -> None:
     assert describe(adapted).hazards == ()
 
 
-def test_adapted_django_model_backend_behaves_like_the_original(mode: Mode, db: None) -> None:
+def test_adapted_django_model_backend_behaves_like_the_original(
+    backend_mode: Mode, db: None
+) -> None:
     user = User.objects.create_user("carol", password="carol-password")
     adapted = dual_mode(ModelBackend)()
-    assert mode.call(adapted, "authenticate", None, username="carol", password="carol-password")
-    assert mode.call(adapted, "authenticate", None, username="carol", password="x") is None
-    assert mode.call(adapted, "get_user", user.pk) == user
-    assert mode.call(adapted, "get_all_permissions", user) == set()
+    assert backend_mode.call(
+        adapted, "authenticate", None, username="carol", password="carol-password"
+    )
+    assert backend_mode.call(adapted, "authenticate", None, username="carol", password="x") is None
+    assert backend_mode.call(adapted, "get_user", user.pk) == user
+    assert backend_mode.call(adapted, "get_all_permissions", user) == set()
 
 
-def test_a_class_with_no_base_at_all_is_adapted(mode: Mode) -> None:
+def test_a_class_with_no_base_at_all_is_adapted(backend_mode: Mode) -> None:
     class Bare:
         def has_perm(self, user_obj: object, perm: str, obj: object = None) -> bool:
             return perm == "app.allowed"
 
     adapted = dual_mode(Bare)
     assert adapted.__mro__[-1] is object
-    assert mode.call(adapted(), "has_perm", None, "app.allowed") is True
-    assert mode.call(adapted(), "has_perm", None, "app.other") is False
+    assert backend_mode.call(adapted(), "has_perm", None, "app.allowed") is True
+    assert backend_mode.call(adapted(), "has_perm", None, "app.other") is False
 
 
 @pytest.mark.parametrize(

@@ -26,31 +26,30 @@ from auth_backend_sdk import (
     dual_mode,
 )
 from auth_backend_sdk.engine import DualMode
-
-from .conftest import Mode
+from auth_backend_sdk.testing import Mode
 
 
 class Plain(DualModeMixin):
     pass
 
 
-def test_sync_only_pair_gets_a_derived_async_side(mode: Mode) -> None:
+def test_sync_only_pair_gets_a_derived_async_side(backend_mode: Mode) -> None:
     class Backend(DualModeMixin):
         def get_user(self, user_id: int) -> str:
             return f"user-{user_id}"
 
     assert inspect.iscoroutinefunction(Backend.aget_user)
-    assert mode.call(Backend(), "get_user", 7) == "user-7"
+    assert backend_mode.call(Backend(), "get_user", 7) == "user-7"
     assert describe(Backend).pair("get_user").async_.derived_from == "Backend.get_user"
 
 
-def test_async_only_pair_gets_a_derived_sync_side(mode: Mode) -> None:
+def test_async_only_pair_gets_a_derived_sync_side(backend_mode: Mode) -> None:
     class Backend(DualModeMixin):
         async def aget_user(self, user_id: int) -> str:
             return f"user-{user_id}"
 
     assert not inspect.iscoroutinefunction(Backend.get_user)
-    assert mode.call(Backend(), "get_user", 7) == "user-7"
+    assert backend_mode.call(Backend(), "get_user", 7) == "user-7"
     assert describe(Backend).pair("get_user").sync.derived_from == "Backend.aget_user"
 
 
@@ -78,7 +77,7 @@ def test_pairs_no_class_defines_stay_absent() -> None:
     assert hasattr(Backend, "ahas_perm")
 
 
-def test_django_async_defaults_count_as_derived(mode: Mode) -> None:
+def test_django_async_defaults_count_as_derived(backend_mode: Mode) -> None:
     class OnlyHasPerm(DualModeMixin, DjangoBaseBackend):
         def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
             return perm == "app.granted"
@@ -88,8 +87,8 @@ def test_django_async_defaults_count_as_derived(mode: Mode) -> None:
         async_to_sync(DjangoBaseBackend.ahas_perm)(OnlyHasPerm(), AnonymousUser(), "app.granted")
         is False
     )
-    assert mode.call(OnlyHasPerm(), "has_perm", None, "app.granted") is True
-    assert mode.call(OnlyHasPerm(), "has_perm", None, "app.other") is False
+    assert backend_mode.call(OnlyHasPerm(), "has_perm", None, "app.granted") is True
+    assert backend_mode.call(OnlyHasPerm(), "has_perm", None, "app.other") is False
 
 
 def test_derived_methods_look_like_their_source() -> None:
@@ -121,7 +120,7 @@ class Refusal(Exception):
     pass
 
 
-def test_exceptions_cross_the_bridge_unchanged(mode: Mode) -> None:
+def test_exceptions_cross_the_bridge_unchanged(backend_mode: Mode) -> None:
     denied = PermissionDenied("locked out")
     other = Refusal("boom")
 
@@ -136,11 +135,11 @@ def test_exceptions_cross_the_bridge_unchanged(mode: Mode) -> None:
     for backend in (SyncFirst(), AsyncFirst()):
         for error in (denied, other):
             with pytest.raises(type(error)) as raised:
-                mode.call(backend, "authenticate", None, error)
+                backend_mode.call(backend, "authenticate", None, error)
             assert raised.value is error
 
 
-def test_super_chains_work_through_derived_methods(mode: Mode) -> None:
+def test_super_chains_work_through_derived_methods(backend_mode: Mode) -> None:
     class Base(DualModeMixin):
         def authenticate(self, request: Any, username: str = "") -> list[str]:
             return ["Base.sync"]
@@ -153,15 +152,18 @@ def test_super_chains_work_through_derived_methods(mode: Mode) -> None:
         def authenticate(self, request: Any, username: str = "") -> list[str]:
             return [*super().authenticate(request, username), "SyncGrandchild.sync"]
 
-    assert mode.call(AsyncChild(), "authenticate", None) == ["Base.sync", "AsyncChild.async"]
-    assert mode.call(SyncGrandchild(), "authenticate", None) == [
+    assert backend_mode.call(AsyncChild(), "authenticate", None) == [
+        "Base.sync",
+        "AsyncChild.async",
+    ]
+    assert backend_mode.call(SyncGrandchild(), "authenticate", None) == [
         "Base.sync",
         "AsyncChild.async",
         "SyncGrandchild.sync",
     ]
 
 
-def test_three_levels_and_a_diamond_resolve_as_the_mro_says(mode: Mode) -> None:
+def test_three_levels_and_a_diamond_resolve_as_the_mro_says(backend_mode: Mode) -> None:
     class Root(DualModeMixin):
         def get_user(self, user_id: int) -> str:
             return "Root.sync"
@@ -187,10 +189,10 @@ def test_three_levels_and_a_diamond_resolve_as_the_mro_says(mode: Mode) -> None:
     class RightFirst(Right, Left):
         pass
 
-    assert mode.call(Middle(), "get_user", 1) == "Root.sync"
-    assert mode.call(Leaf(), "get_user", 1) == "Leaf.async"
-    assert mode.call(LeftFirst(), "get_user", 1) == "Left.sync"
-    assert mode.call(RightFirst(), "get_user", 1) == "Right.async"
+    assert backend_mode.call(Middle(), "get_user", 1) == "Root.sync"
+    assert backend_mode.call(Leaf(), "get_user", 1) == "Leaf.async"
+    assert backend_mode.call(LeftFirst(), "get_user", 1) == "Left.sync"
+    assert backend_mode.call(RightFirst(), "get_user", 1) == "Right.async"
     # An intermediate class that adds nothing reuses its base's derived method.
     assert "aget_user" not in Middle.__dict__
 
@@ -269,7 +271,7 @@ async def test_derived_sync_side_refuses_to_block_a_running_loop() -> None:
         OneTimeCode().authenticate(None, otp="123")
     message = str(raised.value)
     assert "OneTimeCode.authenticate()" in message
-    assert "await backend.aauthenticate(...)" in message
+    assert "await aauthenticate() instead" in message
     assert isinstance(raised.value, RuntimeError)
 
 
@@ -321,7 +323,7 @@ def test_a_sync_side_written_as_a_coroutine_is_refused() -> None:
                 return None
 
 
-def test_any_class_can_declare_its_own_pairs(mode: Mode) -> None:
+def test_any_class_can_declare_its_own_pairs(backend_mode: Mode) -> None:
     """The engine is generic: a session store has the same x/ax pairs."""
 
     class SessionStore(DualMode):
@@ -337,8 +339,8 @@ def test_any_class_can_declare_its_own_pairs(mode: Mode) -> None:
             return {"user": "alice"}
 
     store = SessionStore()
-    assert mode.call(store, "exists", "known") is True
-    assert mode.call(store, "load") == {"user": "alice"}
+    assert backend_mode.call(store, "exists", "known") is True
+    assert backend_mode.call(store, "load") == {"user": "alice"}
     assert not hasattr(SessionStore, "authenticate")
     described = describe(SessionStore)
     assert describe(SessionStore()) == described

@@ -18,10 +18,9 @@ from django.contrib.auth.models import User
 from django.test import override_settings
 
 from auth_backend_sdk import DualModeMixin, describe
-from auth_backend_sdk.description import Hazard
+from auth_backend_sdk.engine.description import Hazard
+from auth_backend_sdk.testing import ASYNC, Mode
 from tests import backends, wrapped
-
-from .conftest import Mode
 
 
 def refuse_everyone(self: Any, request: Any, **credentials: Any) -> None:
@@ -35,7 +34,7 @@ async def arefuse_everyone(self: Any, request: Any, **credentials: Any) -> None:
 def log_in(mode: Mode) -> User | None:
     """A login through Django's (a)authenticate(), as a view makes it."""
     credentials = {"username": "alice", "password": "alice-password"}
-    if mode.is_async:
+    if mode is ASYNC:
         user: User | None = async_to_sync(aauthenticate)(None, **credentials)
     else:
         user = authenticate(None, **credentials)
@@ -48,20 +47,20 @@ class LockoutBackend(DualModeMixin, backends.LockoutBackend):
 
 @override_settings(AUTHENTICATION_BACKENDS=[f"{__name__}.LockoutBackend"])
 def test_patching_the_sync_side_is_followed_by_the_derived_async_side(
-    mode: Mode, alice: User
+    backend_mode: Mode, alice: User
 ) -> None:
-    assert log_in(mode) == alice
+    assert log_in(backend_mode) == alice
     # The source lives on tests.backends.LockoutBackend, the class that defines it.
     with mock.patch.object(backends.LockoutBackend, "authenticate", refuse_everyone):
-        assert log_in(mode) is None
-    assert log_in(mode) == alice
+        assert log_in(backend_mode) is None
+    assert log_in(backend_mode) == alice
 
 
 @override_settings(AUTHENTICATION_BACKENDS=["tests.wrapped.LockoutBackend"])
-def test_patching_the_class_dual_mode_made_is_followed(mode: Mode, alice: User) -> None:
+def test_patching_the_class_dual_mode_made_is_followed(backend_mode: Mode, alice: User) -> None:
     with mock.patch.object(wrapped.LockoutBackend, "authenticate", refuse_everyone):
-        assert log_in(mode) is None
-    assert log_in(mode) == alice
+        assert log_in(backend_mode) is None
+    assert log_in(backend_mode) == alice
 
 
 class AsyncFirstBackend(DualModeMixin):
@@ -71,12 +70,12 @@ class AsyncFirstBackend(DualModeMixin):
 
 @override_settings(AUTHENTICATION_BACKENDS=[f"{__name__}.AsyncFirstBackend"])
 def test_patching_the_async_side_is_followed_by_the_derived_sync_side(
-    mode: Mode, alice: User
+    backend_mode: Mode, alice: User
 ) -> None:
-    assert log_in(mode) == alice
+    assert log_in(backend_mode) == alice
     with mock.patch.object(AsyncFirstBackend, "aauthenticate", arefuse_everyone):
-        assert log_in(mode) is None
-    assert log_in(mode) == alice
+        assert log_in(backend_mode) is None
+    assert log_in(backend_mode) == alice
 
 
 @pytest.mark.parametrize(
@@ -87,11 +86,13 @@ def test_patching_the_async_side_is_followed_by_the_derived_sync_side(
     ],
 )
 def test_mocks_are_called_as_attribute_access_would_call_them(
-    mode: Mode, patch: dict[str, Any], alice: User
+    backend_mode: Mode, patch: dict[str, Any], alice: User
 ) -> None:
     backend = LockoutBackend()
     with mock.patch.object(backends.LockoutBackend, "authenticate", **patch) as replaced:
-        assert mode.call(backend, "authenticate", None, username="alice", password="x") is None
+        assert (
+            backend_mode.call(backend, "authenticate", None, username="alice", password="x") is None
+        )
     replaced.assert_called_once()
     args = replaced.call_args.args
     # autospec binds like a function (self first); a plain mock is not a descriptor.
@@ -99,7 +100,7 @@ def test_mocks_are_called_as_attribute_access_would_call_them(
     assert replaced.call_args.kwargs == {"username": "alice", "password": "x"}
 
 
-def test_super_calls_still_reach_the_base_class_definition(mode: Mode) -> None:
+def test_super_calls_still_reach_the_base_class_definition(backend_mode: Mode) -> None:
     class Base(DualModeMixin):
         def get_user(self, user_id: int) -> str:
             return "Base.sync"
@@ -113,15 +114,15 @@ def test_super_calls_still_reach_the_base_class_definition(mode: Mode) -> None:
             base: str = await super().aget_user(user_id)  # type: ignore[misc]
             return "Child.async+" + base
 
-    expected = "Child.async+Base.sync" if mode.is_async else "Child.sync"
-    assert mode.call(Child(), "get_user", 1) == expected
+    expected = "Child.async+Base.sync" if backend_mode is ASYNC else "Child.sync"
+    assert backend_mode.call(Child(), "get_user", 1) == expected
 
     def patched(self: Any, user_id: int) -> str:
         return "patched Base"
 
     with mock.patch.object(Base, "get_user", patched):
-        assert mode.call(Child(), "get_user", 1) == (
-            "Child.async+patched Base" if mode.is_async else "Child.sync"
+        assert backend_mode.call(Child(), "get_user", 1) == (
+            "Child.async+patched Base" if backend_mode is ASYNC else "Child.sync"
         )
 
 

@@ -16,9 +16,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpRequest
 from django.test import RequestFactory, override_settings
 
+from auth_backend_sdk.testing import ASYNC, SYNC, Mode
 from tests.testapp.models import ApiToken, Article, Lockout
-
-from .conftest import ASYNC, SYNC, Mode
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -40,7 +39,7 @@ def request_with_session() -> HttpRequest:
 def user_from_session(mode: Mode, user: User, backend: str) -> Any:
     """Log ``user`` in on a fresh session, then ask Django who the session belongs to."""
     request = request_with_session()
-    mode.call(auth, "login", request, user, backend=backend)
+    mode.run(auth.login, auth.alogin)(request, user, backend=backend)
     return mode.call(auth, "get_user", request)
 
 
@@ -54,13 +53,13 @@ def test_a_as_written_async_login_ignores_the_lockout(alice: User) -> None:
         assert login(ASYNC, username="alice", password="alice-password") == alice
 
 
-def test_a_adapted_lockout_holds_in_both_modes(mode: Mode, alice: User, bob: User) -> None:
+def test_a_adapted_lockout_holds_in_both_modes(backend_mode: Mode, alice: User, bob: User) -> None:
     Lockout.objects.create(username="alice")
     # PermissionDenied stops the chain: the ModelBackend behind it is never asked.
     with backends("tests.wrapped.LockoutBackend", MODEL_BACKEND):
-        assert login(mode, username="alice", password="alice-password") is None
-        assert login(mode, username="bob", password="bob-password") == bob
-        assert login(mode, username="bob", password="wrong") is None
+        assert login(backend_mode, username="alice", password="alice-password") is None
+        assert login(backend_mode, username="bob", password="bob-password") == bob
+        assert login(backend_mode, username="bob", password="wrong") is None
 
 
 # (b) Token login, and a get_user that ends sessions whose token was revoked.
@@ -77,17 +76,19 @@ def test_b_as_written_async_token_login_fails_and_revocation_is_ignored(alice: U
         assert user_from_session(ASYNC, alice, path) == alice
 
 
-def test_b_adapted_token_login_and_get_user_work_in_both_modes(mode: Mode, alice: User) -> None:
+def test_b_adapted_token_login_and_get_user_work_in_both_modes(
+    backend_mode: Mode, alice: User
+) -> None:
     token = ApiToken.objects.create(key="t-alice", user=alice)
     path = "tests.wrapped.TokenBackend"
     with backends(path):
-        user = login(mode, token="t-alice")
+        user = login(backend_mode, token="t-alice")
         assert user == alice
         assert user.backend == path
-        assert login(mode, token="t-unknown") is None
-        assert user_from_session(mode, alice, path) == alice
+        assert login(backend_mode, token="t-unknown") is None
+        assert user_from_session(backend_mode, alice, path) == alice
         token.delete()
-        assert user_from_session(mode, alice, path).is_anonymous
+        assert user_from_session(backend_mode, alice, path).is_anonymous
 
 
 # (c) An e-mail-only login policy.
@@ -101,11 +102,11 @@ def test_c_as_written_async_inverts_the_policy(alice: User) -> None:
         assert login(ASYNC, username="alice", password="alice-password") == alice
 
 
-def test_c_adapted_policy_holds_in_both_modes(mode: Mode, alice: User) -> None:
+def test_c_adapted_policy_holds_in_both_modes(backend_mode: Mode, alice: User) -> None:
     with backends("tests.wrapped.EmailOnlyBackend"):
-        assert login(mode, username="ALICE@example.com", password="alice-password") == alice
-        assert login(mode, username="alice", password="alice-password") is None
-        assert login(mode, username="alice@example.com", password="wrong") is None
+        assert login(backend_mode, username="ALICE@example.com", password="alice-password") == alice
+        assert login(backend_mode, username="alice", password="alice-password") is None
+        assert login(backend_mode, username="alice@example.com", password="wrong") is None
 
 
 # (d) A plain object-permission backend with only has_perm.
@@ -126,16 +127,19 @@ def test_d_as_written_async_denies_and_crashes_login(alice: User, article: Artic
 
 
 def test_d_adapted_permissions_agree_and_login_chain_does_not_crash(
-    mode: Mode, alice: User, bob: User, article: Article
+    backend_mode: Mode, alice: User, bob: User, article: Article
 ) -> None:
     with backends(MODEL_BACKEND, "tests.wrapped.OwnerPermissionBackend"):
-        assert mode.call(alice, "has_perm", "testapp.change_article", article) is True
-        assert mode.call(alice, "has_perm", "testapp.delete_article", article) is True
-        assert mode.call(alice, "has_perm", "testapp.view_article", article) is False
-        assert mode.call(bob, "has_perm", "testapp.change_article", article) is False
-        assert mode.call(AnonymousUser(), "has_perm", "testapp.change_article", article) is False
-        assert login(mode, username="alice", password="wrong") is None
-        assert login(mode, username="alice", password="alice-password") == alice
+        assert backend_mode.call(alice, "has_perm", "testapp.change_article", article) is True
+        assert backend_mode.call(alice, "has_perm", "testapp.delete_article", article) is True
+        assert backend_mode.call(alice, "has_perm", "testapp.view_article", article) is False
+        assert backend_mode.call(bob, "has_perm", "testapp.change_article", article) is False
+        assert (
+            backend_mode.call(AnonymousUser(), "has_perm", "testapp.change_article", article)
+            is False
+        )
+        assert login(backend_mode, username="alice", password="wrong") is None
+        assert login(backend_mode, username="alice", password="alice-password") == alice
 
 
 # (e) An async-only backend.
@@ -150,20 +154,22 @@ def test_e_as_written_every_login_crashes(alice: User) -> None:
                 login(mode, username="alice", otp="424242")
 
 
-def test_e_adapted_works_in_both_modes_and_binds_its_signature(mode: Mode, alice: User) -> None:
+def test_e_adapted_works_in_both_modes_and_binds_its_signature(
+    backend_mode: Mode, alice: User
+) -> None:
     ApiToken.objects.create(key="424242", user=alice)
     path = "tests.wrapped.OneTimeCodeBackend"
     with backends(path, MODEL_BACKEND):
-        user = login(mode, username="alice", otp="424242")
+        user = login(backend_mode, username="alice", otp="424242")
         assert (user, user.backend) == (alice, path)
-        assert login(mode, username="alice", otp="000000") is None
+        assert login(backend_mode, username="alice", otp="000000") is None
         # A password does not bind to (request, username, otp): Django skips it.
-        user = login(mode, username="alice", password="alice-password")
+        user = login(backend_mode, username="alice", password="alice-password")
         assert (user, user.backend) == (alice, MODEL_BACKEND)
-        assert user_from_session(mode, alice, path) == alice
+        assert user_from_session(backend_mode, alice, path) == alice
         alice.is_active = False
         alice.save()
-        assert user_from_session(mode, alice, path).is_anonymous
+        assert user_from_session(backend_mode, alice, path).is_anonymous
 
 
 def test_e_adapted_sync_login_from_a_sync_view_under_asgi(alice: User) -> None:
@@ -184,12 +190,12 @@ def test_hook_as_written_async_bypasses_the_override(alice: User) -> None:
         assert async_to_sync(fresh(alice).ahas_perm)("testapp.delete_article") is True
 
 
-def test_hook_adapted_holds_in_both_modes(mode: Mode, alice: User) -> None:
+def test_hook_adapted_holds_in_both_modes(backend_mode: Mode, alice: User) -> None:
     alice.user_permissions.add(*Permission.objects.filter(codename__in=DELETE_AND_VIEW))
     with backends("tests.wrapped.NoDeletionBackend"):
-        assert mode.call(fresh(alice), "has_perm", "testapp.delete_article") is False
-        assert mode.call(fresh(alice), "has_perm", "testapp.view_article") is True
-        assert mode.call(fresh(alice), "get_all_permissions") == {"testapp.view_article"}
+        assert backend_mode.call(fresh(alice), "has_perm", "testapp.delete_article") is False
+        assert backend_mode.call(fresh(alice), "has_perm", "testapp.view_article") is True
+        assert backend_mode.call(fresh(alice), "get_all_permissions") == {"testapp.view_article"}
 
 
 DELETE_AND_VIEW = ["delete_article", "view_article"]

@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from auth_backend_sdk.testing import Mode
 from auth_backend_sdk.testing.bad_input import BAD_VALUES, MARK
 from reference_backends import ModelBackend, RemoteUserBackend
-
-from .conftest import Mode
 
 
 @pytest.fixture
@@ -33,11 +32,11 @@ def leak_watch(caplog: pytest.LogCaptureFixture) -> Any:
 @pytest.mark.parametrize("field", ["username", "password"])
 @pytest.mark.parametrize("label", list(BAD_VALUES))
 def test_model_backend_returns_none(
-    mode: Mode, field: str, label: str, alice: User, leak_watch: None
+    backend_mode: Mode, field: str, label: str, alice: User, leak_watch: None
 ) -> None:
     credentials = {"username": "alice", "password": "alice-password", field: BAD_VALUES[label]}
     try:
-        result = mode.call(ModelBackend(), "authenticate", None, **credentials)
+        result = backend_mode.call(ModelBackend(), "authenticate", None, **credentials)
     except Exception as exc:  # pragma: no cover - the assertion below explains
         pytest.fail(f"{type(exc).__name__} raised for a bad {field} ({label})")
     assert result is None
@@ -45,11 +44,11 @@ def test_model_backend_returns_none(
 
 @pytest.mark.parametrize("label", list(BAD_VALUES))
 def test_remote_user_backend_returns_none(
-    mode: Mode, label: str, db: None, leak_watch: None
+    backend_mode: Mode, label: str, db: None, leak_watch: None
 ) -> None:
     users_before = User.objects.count()
     try:
-        result = mode.call(RemoteUserBackend(), "authenticate", None, BAD_VALUES[label])
+        result = backend_mode.call(RemoteUserBackend(), "authenticate", None, BAD_VALUES[label])
     except Exception as exc:  # pragma: no cover - the assertion below explains
         pytest.fail(f"{type(exc).__name__} raised for a bad remote_user ({label})")
     if label in {"whitespace", "look-alike"}:

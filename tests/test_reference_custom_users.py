@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.test import override_settings
 
+from auth_backend_sdk.testing import ASYNC, Mode
 from reference_backends import ModelBackend
 from tests.testapp.models import (
     Article,
@@ -30,8 +31,6 @@ from tests.testapp.models import (
     Team,
     TeamUser,
 )
-
-from .conftest import Mode
 
 # Relations to other models than auth.Group and auth.Permission
 
@@ -81,11 +80,13 @@ def fresh_team_user(user: TeamUser) -> TeamUser:
     ],
 )
 def test_relations_to_other_models_behave_as_in_django(
-    mode: Mode, method: str, args: tuple[Any, ...], team_user: TeamUser
+    backend_mode: Mode, method: str, args: tuple[Any, ...], team_user: TeamUser
 ) -> None:
     django_backend = django_backends.ModelBackend()
     expected = outcome(lambda: getattr(django_backend, method)(fresh_team_user(team_user), *args))
-    got = outcome(lambda: mode.call(ModelBackend(), method, fresh_team_user(team_user), *args))
+    got = outcome(
+        lambda: backend_mode.call(ModelBackend(), method, fresh_team_user(team_user), *args)
+    )
     assert got == expected
     # Whatever Django does here, it grants nothing through auth's tables.
     assert got[1] is not True
@@ -95,11 +96,11 @@ def test_relations_to_other_models_behave_as_in_django(
 
 @override_settings(AUTH_USER_MODEL="testapp.TeamUser")
 def test_a_project_permission_model_shaped_like_djangos_is_read_as_django_reads_it(
-    mode: Mode, team_user: TeamUser
+    backend_mode: Mode, team_user: TeamUser
 ) -> None:
-    assert mode.call(ModelBackend(), "get_user_permissions", fresh_team_user(team_user)) == {
-        "testapp.publish"
-    }
+    assert backend_mode.call(
+        ModelBackend(), "get_user_permissions", fresh_team_user(team_user)
+    ) == {"testapp.publish"}
 
 
 @pytest.fixture
@@ -121,18 +122,18 @@ def named_members(db: None) -> tuple[NamedMembershipUser, NamedMembershipUser]:
 @override_settings(AUTH_USER_MODEL="testapp.NamedMembershipUser")
 @pytest.mark.parametrize("method", ["get_user_permissions", "get_group_permissions", "has_perm"])
 def test_through_tables_of_the_projects_own_are_read_as_django_reads_them(
-    mode: Mode, method: str, named_members: tuple[NamedMembershipUser, ...]
+    backend_mode: Mode, method: str, named_members: tuple[NamedMembershipUser, ...]
 ) -> None:
     args = ("testapp.change_article",) if method == "has_perm" else ()
     for user in named_members:
         fresh = NamedMembershipUser.objects.get(pk=user.pk)
         expected = getattr(django_backends.ModelBackend(), method)(fresh, *args)
         fresh = NamedMembershipUser.objects.get(pk=user.pk)
-        assert mode.call(ModelBackend(), method, fresh, *args) == expected
+        assert backend_mode.call(ModelBackend(), method, fresh, *args) == expected
     holder, other = named_members
-    everything = mode.call(ModelBackend(), "get_all_permissions", holder)
+    everything = backend_mode.call(ModelBackend(), "get_all_permissions", holder)
     assert everything == {"testapp.change_article", "testapp.delete_article"}
-    assert mode.call(ModelBackend(), "get_all_permissions", other) == set()
+    assert backend_mode.call(ModelBackend(), "get_all_permissions", other) == set()
 
 
 # The user model's own check_password() / acheck_password()
@@ -142,35 +143,35 @@ CREDENTIALS = {"username": "lena", "password": "lena-password"}
 
 @override_settings(AUTH_USER_MODEL="testapp.AsyncLockoutUser")
 def test_an_async_only_password_check_of_the_user_model_is_honoured_in_both_modes(
-    mode: Mode, db: None
+    backend_mode: Mode, db: None
 ) -> None:
     user = AsyncLockoutUser.objects.create_user(**CREDENTIALS)
     Lockout.objects.create(username="lena")
     # The premise: Django's async path honours the model's acheck_password().
     assert async_to_sync(django_backends.ModelBackend().aauthenticate)(None, **CREDENTIALS) is None
 
-    assert mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS) is None
+    assert backend_mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS) is None
     Lockout.objects.all().delete()
-    assert mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS) == user
+    assert backend_mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS) == user
     wrong = {**CREDENTIALS, "password": "wrong"}
-    assert mode.call(ModelBackend(), "authenticate", None, **wrong) is None
+    assert backend_mode.call(ModelBackend(), "authenticate", None, **wrong) is None
 
 
 @override_settings(AUTH_USER_MODEL="testapp.EachSideUser")
 def test_a_user_model_defining_both_password_checks_gets_each_in_its_own_mode(
-    mode: Mode, db: None
+    backend_mode: Mode, db: None
 ) -> None:
     EachSideUser.objects.create_user(**CREDENTIALS)
-    user = mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS)
+    user = backend_mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS)
     assert isinstance(user, EachSideUser)
-    assert user.checked_by == mode.name
+    assert user.checked_by == backend_mode.value
     wrong = {**CREDENTIALS, "password": "wrong"}
-    assert mode.call(ModelBackend(), "authenticate", None, **wrong) is None
+    assert backend_mode.call(ModelBackend(), "authenticate", None, **wrong) is None
 
 
 @override_settings(AUTH_USER_MODEL="testapp.AsyncCheckOverLockoutUser")
 def test_password_checks_overridden_on_different_classes_each_run_in_their_mode_as_in_django(
-    mode: Mode, db: None
+    backend_mode: Mode, db: None
 ) -> None:
     """A sync lockout in a base, an async check over it: neither stands for the other."""
     AsyncCheckOverLockoutUser.objects.create_user(**CREDENTIALS)
@@ -178,12 +179,12 @@ def test_password_checks_overridden_on_different_classes_each_run_in_their_mode_
     django_backend = django_backends.ModelBackend()
     expected = (
         async_to_sync(django_backend.aauthenticate)(None, **CREDENTIALS)
-        if mode.is_async
+        if backend_mode is ASYNC
         else django_backend.authenticate(None, **CREDENTIALS)
     )
-    user = mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS)
+    user = backend_mode.call(ModelBackend(), "authenticate", None, **CREDENTIALS)
     assert user == expected
-    if mode.is_async:
+    if backend_mode is ASYNC:
         assert user.checked_by == "async"
     else:
         assert user is None  # the base's lockout

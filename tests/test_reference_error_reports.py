@@ -22,9 +22,8 @@ from django.contrib.auth.models import User
 from django.test import override_settings
 from django.views.debug import ExceptionReporter
 
+from auth_backend_sdk.testing import ASYNC, Mode
 from tests.testapp.models import AsyncLockoutUser, EmailUser
-
-from .conftest import Mode
 
 PASSWORD = "Pl41ntext-Upgr4de-S3cret"
 # The preferred hasher cannot encode (Argon2 listed first without argon2-cffi);
@@ -45,7 +44,7 @@ def reference_backend(settings: Any) -> None:
 
 def log_in(mode: Mode, **identity: str) -> Callable[[], Any]:
     """A login through Django's (a)authenticate(), with ``identity`` and the password."""
-    if mode.is_async:
+    if mode is ASYNC:
 
         async def log_in_async() -> Any:
             return await aauthenticate(None, **identity, password=PASSWORD)
@@ -69,38 +68,40 @@ def error_report(call: Callable[[], Any]) -> str:
     return "\n".join([variables, report.get_traceback_text(), report.get_traceback_html()])
 
 
-def test_no_frame_shows_the_password_when_a_hash_upgrade_fails(mode: Mode, db: None) -> None:
+def test_no_frame_shows_the_password_when_a_hash_upgrade_fails(
+    backend_mode: Mode, db: None
+) -> None:
     User.objects.create(username="olga", password=make_password(PASSWORD, hasher="md5"))
-    report = error_report(log_in(mode, username="olga"))
+    report = error_report(log_in(backend_mode, username="olga"))
     assert "abs_hasher_library_that_is_not_installed" in report, "the report shows the cause"
     assert "set_password" in report
     assert "encode" in report
     assert PASSWORD not in report
 
 
-def test_no_frame_shows_the_password_of_an_unknown_user(mode: Mode, db: None) -> None:
-    report = error_report(log_in(mode, username="nobody"))
+def test_no_frame_shows_the_password_of_an_unknown_user(backend_mode: Mode, db: None) -> None:
+    report = error_report(log_in(backend_mode, username="nobody"))
     assert "set_password" in report
     assert PASSWORD not in report
 
 
 @override_settings(AUTH_USER_MODEL="testapp.EmailUser")
 def test_no_frame_shows_the_password_when_the_user_models_own_check_fails(
-    mode: Mode, db: None
+    backend_mode: Mode, db: None
 ) -> None:
     user = EmailUser(email="erin@example.com")
     user.password = make_password(PASSWORD + EmailUser.PEPPER, hasher="md5")
     user.save()
-    report = error_report(log_in(mode, email="erin@example.com"))
+    report = error_report(log_in(backend_mode, email="erin@example.com"))
     assert "check_password" in report
     assert PASSWORD not in report
 
 
 @override_settings(AUTH_USER_MODEL="testapp.AsyncLockoutUser")
 def test_no_frame_shows_the_password_when_the_user_models_async_check_fails(
-    mode: Mode, db: None
+    backend_mode: Mode, db: None
 ) -> None:
     AsyncLockoutUser.objects.create(username="lena", password=make_password(PASSWORD, hasher="md5"))
-    report = error_report(log_in(mode, username="lena"))
+    report = error_report(log_in(backend_mode, username="lena"))
     assert "acheck_password" in report
     assert PASSWORD not in report

@@ -24,12 +24,11 @@ from django.test.utils import CaptureQueriesContext
 
 import reference_backends
 from auth_backend_sdk import describe
-from auth_backend_sdk.hops import count_hops
+from auth_backend_sdk.engine.hops import count_hops
+from auth_backend_sdk.testing import ASYNC, SYNC, Mode
 from reference_backends import AllowAllUsersModelBackend, ModelBackend
 from tests import hashers
 from tests.testapp.models import EmailUser, Lockout
-
-from .conftest import ASYNC, SYNC, Mode
 
 
 def test_drop_in_classes_subclass_djangos_and_have_no_hazards() -> None:
@@ -56,44 +55,53 @@ def test_drop_in_classes_subclass_djangos_and_have_no_hazards() -> None:
 # Authentication
 
 
-def test_authenticate_like_django(mode: Mode, alice: User) -> None:
+def test_authenticate_like_django(backend_mode: Mode, alice: User) -> None:
     backend = ModelBackend()
     assert (
-        mode.call(backend, "authenticate", None, username="alice", password="alice-password")
+        backend_mode.call(
+            backend, "authenticate", None, username="alice", password="alice-password"
+        )
         == alice
     )
-    assert mode.call(backend, "authenticate", None, username="alice", password="wrong") is None
-    assert mode.call(backend, "authenticate", None, username="nobody", password="x") is None
-    assert mode.call(backend, "authenticate", None, username="alice") is None
-    assert mode.call(backend, "authenticate", None, password="alice-password") is None
+    assert (
+        backend_mode.call(backend, "authenticate", None, username="alice", password="wrong") is None
+    )
+    assert backend_mode.call(backend, "authenticate", None, username="nobody", password="x") is None
+    assert backend_mode.call(backend, "authenticate", None, username="alice") is None
+    assert backend_mode.call(backend, "authenticate", None, password="alice-password") is None
 
 
-def test_inactive_users_are_refused_unless_all_users_are_allowed(mode: Mode, alice: User) -> None:
+def test_inactive_users_are_refused_unless_all_users_are_allowed(
+    backend_mode: Mode, alice: User
+) -> None:
     alice.is_active = False
     alice.save()
     credentials = {"username": "alice", "password": "alice-password"}
-    assert mode.call(ModelBackend(), "authenticate", None, **credentials) is None
-    allowed = mode.call(AllowAllUsersModelBackend(), "authenticate", None, **credentials)
+    assert backend_mode.call(ModelBackend(), "authenticate", None, **credentials) is None
+    allowed = backend_mode.call(AllowAllUsersModelBackend(), "authenticate", None, **credentials)
     assert allowed == alice
 
 
 @override_settings(AUTH_USER_MODEL="testapp.EmailUser")
-def test_username_field_through_kwargs_and_users_without_is_active(mode: Mode, db: None) -> None:
+def test_username_field_through_kwargs_and_users_without_is_active(
+    backend_mode: Mode, db: None
+) -> None:
     user = EmailUser.objects.create_user("erin@example.com", "erin-password")
     backend = ModelBackend()
-    found = mode.call(
+    found = backend_mode.call(
         backend, "authenticate", None, email="erin@example.com", password="erin-password"
     )
     assert found == user
-    assert mode.call(backend, "get_user", user.pk) == user
+    assert backend_mode.call(backend, "get_user", user.pk) == user
 
 
-def test_unknown_users_still_cost_one_hash(mode: Mode, db: None) -> None:
+def test_unknown_users_still_cost_one_hash(backend_mode: Mode, db: None) -> None:
     """Ticket #20760: the time taken must not reveal whether the account exists."""
     with override_settings(PASSWORD_HASHERS=["tests.hashers.ThreadRecordingMD5PasswordHasher"]):
         hashers.hashing_threads.clear()
         assert (
-            mode.call(ModelBackend(), "authenticate", None, username="nobody", password="x") is None
+            backend_mode.call(ModelBackend(), "authenticate", None, username="nobody", password="x")
+            is None
         )
         assert hashers.hashing_threads, "the default hasher must run for an unknown user"
 
@@ -125,7 +133,7 @@ UPGRADE_HASHERS = [
 
 @override_settings(PASSWORD_HASHERS=UPGRADE_HASHERS)
 def test_a_successful_login_upgrades_an_outdated_hash_saving_only_the_password(
-    mode: Mode, db: None
+    backend_mode: Mode, db: None
 ) -> None:
     user = User.objects.create(username="olga", first_name="Olga")
     user.password = "md5$salt$" + "0" * 32  # replaced below by a real MD5 hash
@@ -136,11 +144,13 @@ def test_a_successful_login_upgrades_an_outdated_hash_saving_only_the_password(
     User.objects.filter(pk=user.pk).update(first_name="Changed elsewhere")
 
     backend = ModelBackend()
-    assert mode.call(backend, "authenticate", None, username="olga", password="wrong") is None
+    assert (
+        backend_mode.call(backend, "authenticate", None, username="olga", password="wrong") is None
+    )
     assert User.objects.get(pk=user.pk).password.startswith("md5$")
 
     with CaptureQueriesContext(connection) as queries:
-        logged_in = mode.call(
+        logged_in = backend_mode.call(
             backend, "authenticate", None, username="olga", password="olga-password"
         )
     assert logged_in == user
@@ -156,13 +166,13 @@ def test_a_successful_login_upgrades_an_outdated_hash_saving_only_the_password(
 # get_user
 
 
-def test_get_user_like_django(mode: Mode, alice: User, bob: User) -> None:
+def test_get_user_like_django(backend_mode: Mode, alice: User, bob: User) -> None:
     bob.is_active = False
     bob.save()
-    assert mode.call(ModelBackend(), "get_user", alice.pk) == alice
-    assert mode.call(ModelBackend(), "get_user", 987654) is None
-    assert mode.call(ModelBackend(), "get_user", bob.pk) is None
-    assert mode.call(AllowAllUsersModelBackend(), "get_user", bob.pk) == bob
+    assert backend_mode.call(ModelBackend(), "get_user", alice.pk) == alice
+    assert backend_mode.call(ModelBackend(), "get_user", 987654) is None
+    assert backend_mode.call(ModelBackend(), "get_user", bob.pk) is None
+    assert backend_mode.call(AllowAllUsersModelBackend(), "get_user", bob.pk) == bob
 
 
 # Permissions
@@ -196,18 +206,20 @@ PERMISSION_METHODS = ["get_user_permissions", "get_group_permissions", "get_all_
 
 @pytest.mark.parametrize("method", PERMISSION_METHODS)
 def test_permission_sets_match_djangos(
-    mode: Mode, method: str, permission_world: list[Any]
+    backend_mode: Mode, method: str, permission_world: list[Any]
 ) -> None:
     lockout = Lockout.objects.create(username="x")
     for user in permission_world:
         expected = getattr(django_backends.ModelBackend(), method)(fresh(user))
-        assert mode.call(ModelBackend(), method, fresh(user)) == expected
-        assert mode.call(ModelBackend(), method, fresh(user), lockout) == set()
+        assert backend_mode.call(ModelBackend(), method, fresh(user)) == expected
+        assert backend_mode.call(ModelBackend(), method, fresh(user), lockout) == set()
     root = permission_world[4]
-    assert len(mode.call(ModelBackend(), method, fresh(root))) == Permission.objects.count()
+    assert len(backend_mode.call(ModelBackend(), method, fresh(root))) == Permission.objects.count()
 
 
-def test_has_perm_and_module_perms_match_djangos(mode: Mode, permission_world: list[Any]) -> None:
+def test_has_perm_and_module_perms_match_djangos(
+    backend_mode: Mode, permission_world: list[Any]
+) -> None:
     perms = [
         "testapp.add_article",
         "testapp.change_article",
@@ -217,10 +229,13 @@ def test_has_perm_and_module_perms_match_djangos(mode: Mode, permission_world: l
     for user in permission_world:
         for perm in perms:
             expected = django_backends.ModelBackend().has_perm(fresh(user), perm)
-            assert mode.call(ModelBackend(), "has_perm", fresh(user), perm) == expected
+            assert backend_mode.call(ModelBackend(), "has_perm", fresh(user), perm) == expected
         for app_label in ("testapp", "auth", "sessions"):
             expected = django_backends.ModelBackend().has_module_perms(fresh(user), app_label)
-            assert mode.call(ModelBackend(), "has_module_perms", fresh(user), app_label) == expected
+            assert (
+                backend_mode.call(ModelBackend(), "has_module_perms", fresh(user), app_label)
+                == expected
+            )
 
 
 @pytest.mark.parametrize(
@@ -311,26 +326,35 @@ class LockoutAwareBackend(ModelBackend):
         return super()._get_group_permissions(user_obj)  # type: ignore[misc]
 
 
-def test_sync_overrides_are_honoured_in_async(mode: Mode, permission_world: list[Any]) -> None:
+def test_sync_overrides_are_honoured_in_async(
+    backend_mode: Mode, permission_world: list[Any]
+) -> None:
     direct, grouped = (fresh(u) for u in permission_world[1:3])
     backend = NoAddingBackend()
-    assert mode.call(backend, "get_all_permissions", direct) == {"testapp.view_lockout"}
-    assert mode.call(backend, "has_perm", fresh(grouped), "testapp.view_lockout") is False
-    assert mode.call(backend, "has_perm", fresh(grouped), "testapp.change_article") is True
+    assert backend_mode.call(backend, "get_all_permissions", direct) == {"testapp.view_lockout"}
+    assert backend_mode.call(backend, "has_perm", fresh(grouped), "testapp.view_lockout") is False
+    assert backend_mode.call(backend, "has_perm", fresh(grouped), "testapp.change_article") is True
 
 
 def test_hooks_that_query_the_database_work_in_async(
-    mode: Mode, permission_world: list[Any]
+    backend_mode: Mode, permission_world: list[Any]
 ) -> None:
     grouped = permission_world[2]
     backend = LockoutAwareBackend()
-    assert mode.call(backend, "authenticate", None, username="grouped", password="x") == grouped
-    assert mode.call(backend, "get_user", grouped.pk) == grouped
-    assert "testapp.change_article" in mode.call(backend, "get_all_permissions", fresh(grouped))
+    assert (
+        backend_mode.call(backend, "authenticate", None, username="grouped", password="x")
+        == grouped
+    )
+    assert backend_mode.call(backend, "get_user", grouped.pk) == grouped
+    assert "testapp.change_article" in backend_mode.call(
+        backend, "get_all_permissions", fresh(grouped)
+    )
     Lockout.objects.create(username="grouped")
-    assert mode.call(backend, "authenticate", None, username="grouped", password="x") is None
-    assert mode.call(backend, "get_user", grouped.pk) is None
-    assert mode.call(backend, "get_all_permissions", fresh(grouped)) == {"auth.add_user"}
+    assert (
+        backend_mode.call(backend, "authenticate", None, username="grouped", password="x") is None
+    )
+    assert backend_mode.call(backend, "get_user", grouped.pk) is None
+    assert backend_mode.call(backend, "get_all_permissions", fresh(grouped)) == {"auth.add_user"}
 
 
 def test_djangos_own_async_side_fails_on_the_same_hook(permission_world: list[Any]) -> None:
@@ -359,14 +383,17 @@ class ReadOnlyAllPermissions(ModelBackend):
 
 @pytest.mark.parametrize("backend_class", [NoDeletingBackend, ReadOnlyAllPermissions])
 def test_overrides_reached_through_self_are_honoured(
-    mode: Mode, backend_class: type, permission_world: list[Any]
+    backend_mode: Mode, backend_class: type, permission_world: list[Any]
 ) -> None:
     direct = fresh(permission_world[1])  # testapp.add_article, testapp.view_lockout
     expected = backend_class().get_all_permissions(fresh(direct))
-    assert mode.call(backend_class(), "get_all_permissions", fresh(direct)) == expected
+    assert backend_mode.call(backend_class(), "get_all_permissions", fresh(direct)) == expected
     has_view = "testapp.view_lockout" in expected
-    assert mode.call(backend_class(), "has_perm", fresh(direct), "testapp.view_lockout") is has_view
-    assert mode.call(backend_class(), "has_module_perms", fresh(direct), "testapp") is True
+    assert (
+        backend_mode.call(backend_class(), "has_perm", fresh(direct), "testapp.view_lockout")
+        is has_view
+    )
+    assert backend_mode.call(backend_class(), "has_module_perms", fresh(direct), "testapp") is True
     assert expected in ({"testapp.add_article"}, {"testapp.view_lockout"})
 
 
@@ -384,13 +411,17 @@ class AsyncPermissionsWithHookBackend(ModelBackend):
 
 @override_settings(REFERENCE_BACKENDS_ORM_CONCURRENCY=1)
 def test_user_code_inside_an_orm_step_may_call_back_without_deadlock(
-    mode: Mode, alice: User
+    backend_mode: Mode, alice: User
 ) -> None:
     backend = AsyncPermissionsWithHookBackend()
-    assert mode.call(backend, "authenticate", None, username="alice", password="alice-password")
+    assert backend_mode.call(
+        backend, "authenticate", None, username="alice", password="alice-password"
+    )
     alice.user_permissions.add(Permission.objects.get(codename="add_lockout"))
     assert (
-        mode.call(backend, "authenticate", None, username="alice", password="alice-password")
+        backend_mode.call(
+            backend, "authenticate", None, username="alice", password="alice-password"
+        )
         is None
     )
 
@@ -423,7 +454,7 @@ PATCHES = {
 
 @pytest.mark.parametrize("hook", list(PATCHES))
 def test_a_hook_patched_after_first_use_is_followed_as_django_follows_it(
-    mode: Mode, hook: str, permission_world: list[Any]
+    backend_mode: Mode, hook: str, permission_world: list[Any]
 ) -> None:
     replacement, django_calls_it_in = PATCHES[hook]
     direct = permission_world[1]  # testapp.add_article, testapp.view_lockout
@@ -435,7 +466,9 @@ def test_a_hook_patched_after_first_use_is_followed_as_django_follows_it(
         pass
 
     def has_view_article(backend_class: type) -> bool:
-        result: bool = mode.call(backend_class(), "has_perm", fresh(direct), "testapp.view_article")
+        result: bool = backend_mode.call(
+            backend_class(), "has_perm", fresh(direct), "testapp.view_article"
+        )
         return result
 
     assert has_view_article(Backend) is has_view_article(DjangoBackend) is False  # first use
@@ -443,7 +476,7 @@ def test_a_hook_patched_after_first_use_is_followed_as_django_follows_it(
         expected = has_view_article(DjangoBackend)
     with mock.patch.object(Backend, hook, replacement):
         assert has_view_article(Backend) is expected
-    assert expected is (mode in django_calls_it_in)
+    assert expected is (backend_mode in django_calls_it_in)
     assert has_view_article(Backend) is False  # unpatched again
 
 
@@ -469,11 +502,11 @@ class AsyncLockoutHookBackend(ModelBackend):
         return not await Lockout.objects.filter(username=user.get_username()).aexists()
 
 
-def test_an_async_hook_is_awaited_in_both_modes(mode: Mode, alice: User) -> None:
+def test_an_async_hook_is_awaited_in_both_modes(backend_mode: Mode, alice: User) -> None:
     credentials = {"username": "alice", "password": "alice-password"}
     backend = AsyncLockoutHookBackend()
-    assert mode.call(backend, "authenticate", None, **credentials) == alice
-    assert mode.call(backend, "get_user", alice.pk) == alice
+    assert backend_mode.call(backend, "authenticate", None, **credentials) == alice
+    assert backend_mode.call(backend, "get_user", alice.pk) == alice
     Lockout.objects.create(username="alice")
-    assert mode.call(backend, "authenticate", None, **credentials) is None
-    assert mode.call(backend, "get_user", alice.pk) is None
+    assert backend_mode.call(backend, "authenticate", None, **credentials) is None
+    assert backend_mode.call(backend, "get_user", alice.pk) is None

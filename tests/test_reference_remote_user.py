@@ -10,10 +10,9 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.test import AsyncClient, Client, override_settings
 
-from auth_backend_sdk.hops import count_hops
+from auth_backend_sdk.engine.hops import count_hops
+from auth_backend_sdk.testing import Mode
 from reference_backends import AllowAllUsersRemoteUserBackend, RemoteUserBackend
-
-from .conftest import Mode
 
 calls: list[tuple[str, bool]] = []
 
@@ -51,37 +50,39 @@ class ExistingOnlyBackend(RemoteUserBackend):
     create_unknown_user = False
 
 
-def test_unknown_users_are_created_and_configured(mode: Mode, db: None) -> None:
+def test_unknown_users_are_created_and_configured(backend_mode: Mode, db: None) -> None:
     calls.clear()
     backend = ConfiguringBackend()
-    user = mode.call(backend, "authenticate", None, "Dana@CORP.EXAMPLE")
+    user = backend_mode.call(backend, "authenticate", None, "Dana@CORP.EXAMPLE")
     assert (user.username, user.first_name) == ("dana", "Configured")
-    again = mode.call(backend, "authenticate", None, "DANA@corp.example")
+    again = backend_mode.call(backend, "authenticate", None, "DANA@corp.example")
     assert again == user
     assert calls == [("dana", True), ("dana", False)]
     assert User.objects.filter(username="dana").count() == 1
 
 
-def test_an_async_only_configure_user_is_called_in_both_modes(mode: Mode, db: None) -> None:
+def test_an_async_only_configure_user_is_called_in_both_modes(backend_mode: Mode, db: None) -> None:
     calls.clear()
-    user = mode.call(AsyncConfiguringBackend(), "authenticate", None, "erin")
+    user = backend_mode.call(AsyncConfiguringBackend(), "authenticate", None, "erin")
     assert User.objects.get(pk=user.pk).first_name == "Async"
     assert calls == [("erin", True)]
 
 
-def test_existing_users_only(mode: Mode, alice: User) -> None:
+def test_existing_users_only(backend_mode: Mode, alice: User) -> None:
     backend = ExistingOnlyBackend()
-    assert mode.call(backend, "authenticate", None, "alice") == alice
-    assert mode.call(backend, "authenticate", None, "stranger") is None
+    assert backend_mode.call(backend, "authenticate", None, "alice") == alice
+    assert backend_mode.call(backend, "authenticate", None, "stranger") is None
     assert not User.objects.filter(username="stranger").exists()
 
 
-def test_inactive_and_empty(mode: Mode, alice: User) -> None:
+def test_inactive_and_empty(backend_mode: Mode, alice: User) -> None:
     alice.is_active = False
     alice.save()
-    assert mode.call(RemoteUserBackend(), "authenticate", None, "alice") is None
-    assert mode.call(AllowAllUsersRemoteUserBackend(), "authenticate", None, "alice") == alice
-    assert mode.call(RemoteUserBackend(), "authenticate", None, "") is None
+    assert backend_mode.call(RemoteUserBackend(), "authenticate", None, "alice") is None
+    assert (
+        backend_mode.call(AllowAllUsersRemoteUserBackend(), "authenticate", None, "alice") == alice
+    )
+    assert backend_mode.call(RemoteUserBackend(), "authenticate", None, "") is None
 
 
 def test_one_hop_when_configure_user_is_djangos(alice: User) -> None:
@@ -141,10 +142,10 @@ async def test_middleware_under_asgi(kind: str, thread_connections_closed: None)
 
 
 def test_a_name_too_long_for_any_user_is_refused_before_configure_user(
-    mode: Mode, db: None
+    backend_mode: Mode, db: None
 ) -> None:
     calls.clear()
-    assert mode.call(ConfiguringBackend(), "authenticate", None, "x" * 151) is None
+    assert backend_mode.call(ConfiguringBackend(), "authenticate", None, "x" * 151) is None
     assert calls == []
     assert not User.objects.filter(username__startswith="xxx").exists()
 
@@ -164,14 +165,14 @@ class RefusingExistingOnlyBackend(RefusingBackend):
 
 @pytest.mark.parametrize("backend_class", [RefusingBackend, RefusingExistingOnlyBackend])
 def test_a_name_clean_username_refuses_logs_nobody_in(
-    mode: Mode, backend_class: type[RemoteUserBackend], alice: User
+    backend_mode: Mode, backend_class: type[RemoteUserBackend], alice: User
 ) -> None:
     calls.clear()
     backend = backend_class()
-    assert mode.call(backend, "authenticate", None, "alice@elsewhere.example") is None
-    assert mode.call(backend, "authenticate", None, "alice") is None
+    assert backend_mode.call(backend, "authenticate", None, "alice@elsewhere.example") is None
+    assert backend_mode.call(backend, "authenticate", None, "alice") is None
     assert calls == []
-    assert mode.call(backend, "authenticate", None, "alice@corp.example") == alice
+    assert backend_mode.call(backend, "authenticate", None, "alice@corp.example") == alice
 
 
 @pytest.mark.django_db(transaction=True)

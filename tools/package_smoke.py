@@ -27,11 +27,11 @@ from django.conf import settings
 
 PUBLIC_MODULES = [
     "auth_backend_sdk",
-    "auth_backend_sdk.checks",
-    "auth_backend_sdk.description",
+    "auth_backend_sdk.auth.system_checks",
+    "auth_backend_sdk.engine.description",
     "auth_backend_sdk.engine",
-    "auth_backend_sdk.hops",
-    "auth_backend_sdk.pairs",
+    "auth_backend_sdk.engine.hops",
+    "auth_backend_sdk.auth.family",
     "auth_backend_sdk.protocols",
     "auth_backend_sdk.testing",
     "auth_backend_sdk.testing.bad_input",
@@ -62,7 +62,7 @@ def main() -> int:
 
     from django.core.checks import run_checks
 
-    from auth_backend_sdk.checks import TAG
+    from auth_backend_sdk.auth.system_checks import TAG
 
     messages = run_checks(tags=[TAG])
     if messages:

@@ -22,10 +22,10 @@ from typing import Any, ClassVar, TypeVar
 
 from django.test import override_settings
 
-from ..bridge import derivation_of
-from ..engine import lookup
-from ..loading import load_class
-from ..pairs import AUTH_BACKEND_PAIRS
+from ..auth.family import AUTH_BACKEND_PAIRS
+from ..engine._derivation import derivation_of
+from ..engine._loading import load_class
+from ..engine._resolution import lookup
 from .capabilities import AUTHENTICATES, Capability, infer_capabilities
 from .hooks import ContractHooks, HookMissing
 from .ledger import Measurements, measurements_for

@@ -19,8 +19,8 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..engine import lookup
-from ..pairs import PERMISSION_PAIRS
+from ..auth.family import AUTHENTICATION, PERMISSION_PAIRS
+from ..engine._resolution import lookup
 
 __all__ = [
     "Capability",
@@ -252,7 +252,7 @@ def _catch_all_of_a_permission_backend(backend_class: type) -> bool:
 
 
 def _defines(backend_class: type, sync_name: str) -> bool:
-    return any(lookup(backend_class, name) for name in (sync_name, f"a{sync_name}"))
+    return any(lookup(backend_class, name) for name in AUTHENTICATION.pair(sync_name))
 
 
 def _answers_permissions(backend_class: type) -> bool:

@@ -21,6 +21,8 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 
+from ..engine._resolution import pair_named
+
 __all__ = ["ASYNC", "SYNC", "Mode", "Outcome"]
 
 # What Django's user-model dispatch returns for a backend lacking the method.
@@ -37,19 +39,23 @@ class Mode(enum.Enum):
     SYNC = "sync"
     ASYNC = "async"
 
-    def method_name(self, sync_name: str) -> str:
-        return f"a{sync_name}" if self is Mode.ASYNC else sync_name
+    def method_name(self, obj: object, sync_name: str) -> str:
+        """The name of this mode's side of the pair ``sync_name`` of ``obj``'s family."""
+        if self is Mode.SYNC:
+            return sync_name
+        cls = obj if isinstance(obj, type) else type(obj)
+        return pair_named(cls, sync_name).async_name
 
     def call(self, obj: object, sync_name: str, *args: Any, **kwargs: Any) -> Any:
         """Call the method; raise what it raises. A missing side raises ``AttributeError``."""
-        method: Callable[..., Any] = getattr(obj, self.method_name(sync_name))
+        method: Callable[..., Any] = getattr(obj, self.method_name(obj, sync_name))
         if self is Mode.ASYNC:
             return async_to_sync(method)(*args, **kwargs)
         return method(*args, **kwargs)
 
     def outcome(self, obj: object, sync_name: str, *args: Any, **kwargs: Any) -> Outcome:
         """What the call returned or raised, or what Django makes of a missing side."""
-        name = self.method_name(sync_name)
+        name = self.method_name(obj, sync_name)
         if not callable(getattr(obj, name, None)):
             if sync_name in _SKIPPED_BY_DJANGO:
                 return Outcome(

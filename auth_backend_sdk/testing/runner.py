@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from types import ModuleType, TracebackType
 from typing import Any, Literal
 
-from ..description import BackendDescription, describe
-from ..loading import load_class
+from ..engine._loading import load_class
+from ..engine.description import BackendDescription, describe
 from .base import ContractBase
 from .capabilities import (
     ANSWERS_PERMISSIONS,

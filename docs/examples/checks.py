@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
-from auth_backend_sdk.checks import TAG
+from auth_backend_sdk.auth.system_checks import TAG
 
 
 def manage_py_check(backends: list[str]) -> str:

@@ -12,7 +12,7 @@ import asyncio
 import threading
 import time
 
-from auth_backend_sdk.testing.loop_stall import measure_stall
+from auth_backend_sdk.engine.loop_stall import measure_stall
 
 BLOCK = 0.2
 

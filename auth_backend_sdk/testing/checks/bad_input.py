@@ -89,8 +89,9 @@ class BadInputChecks(ContractBase):
                     problems.append(f"{case}: {render_outcome(outcome, secrets)}, not None")
         if problems:
             test = f"test_bad_credentials_are_refused_quietly_{mode.value}"
+            method = mode.method_name(self.backend_class, "authenticate")
             raise fail(
-                f"{mode.method_name('authenticate')} ({mode.value}) mishandled bad credentials",
+                f"{method} ({mode.value}) mishandled bad credentials",
                 *problems,
                 f"Fed to {', '.join(fields)}: the credentials a user controls "
                 "(credential_fields()). If this is a documented behaviour of the backend, "

@@ -1,6 +1,6 @@
 """Event loop: no async method blocks the loop longer than ``max_loop_stall_ms``.
 
-Each call is measured with :func:`~auth_backend_sdk.testing.loop_stall.measure_stall`,
+Each call is measured with :func:`~auth_backend_sdk.engine.loop_stall.measure_stall`,
 which keeps the part of a stall the loop thread spent on the call's own work
 (its CPU time, or time found inside code off the loop's path), so a busy
 machine does not fail a backend that never blocks. The login is measured
@@ -20,9 +20,9 @@ from asgiref.sync import async_to_sync
 from django.conf import global_settings
 from django.test import override_settings
 
+from ...engine.loop_stall import measure_stall
 from ..base import ContractBase, check
 from ..capabilities import ANSWERS_PERMISSIONS, AUTHENTICATES, Capability
-from ..loop_stall import measure_stall
 from ..modes import ASYNC
 from ..reporting import fail
 from .authentication import LoginHelpers

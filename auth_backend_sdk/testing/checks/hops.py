@@ -13,7 +13,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 
-from ...hops import count_hops
+from ...engine.hops import count_hops
 from ..base import ContractBase, check
 from ..capabilities import ANSWERS_PERMISSIONS, AUTHENTICATES, Capability
 from ..modes import ASYNC

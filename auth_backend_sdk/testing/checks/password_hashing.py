@@ -140,8 +140,9 @@ class PasswordHashingChecks(ContractBase):
                 elif outcome.raised is not None or outcome.value is not None:
                     problems.append(f"{case} ({inputs}): {render_outcome(outcome)}, not None")
         if problems:
+            method = mode.method_name(self.backend_class, "authenticate")
             raise fail(
-                f"{mode.method_name('authenticate')} ({mode.value}) must run the default "
+                f"{method} ({mode.value}) must run the default "
                 "password hasher once, and return None",
                 *problems,
                 "A login that skips the hash answers faster for accounts that do not exist: "
@@ -153,7 +154,7 @@ class PasswordHashingChecks(ContractBase):
     def outdated_hashes_are_upgraded_on_login(self, mode: Mode) -> None:
         """A login stores a hash by the preferred hasher in place of an outdated one, alone."""
         self.require_stored_passwords()
-        method = f"{mode.method_name('authenticate')} ({mode.value})"
+        method = f"{mode.method_name(self.backend_class, 'authenticate')} ({mode.value})"
         with hashers(last=OutdatedPasswordHasher):
             user = store_outdated_hash(self.create_user(), self.password)
             outdated = user.password

@@ -18,7 +18,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 
-from ...engine import lookup
+from ...auth.family import AUTHENTICATION
+from ...engine._resolution import lookup
 from ..base import ContractBase, check
 from ..capabilities import GLOBAL_PERMISSIONS, Capability
 from ..modes import Mode
@@ -68,7 +69,7 @@ class PermissionHelpers(ContractBase):
 
     def defines(self, sync_name: str) -> bool:
         """Whether the backend has either side of this method."""
-        return any(lookup(self.backend_class, n) for n in (sync_name, f"a{sync_name}"))
+        return any(lookup(self.backend_class, n) for n in AUTHENTICATION.pair(sync_name))
 
     def async_permission_calls(
         self, backend: Any, obj: Any
@@ -82,13 +83,16 @@ class PermissionHelpers(ContractBase):
         }
         calls = {}
         for name, args in arguments.items():
-            method = getattr(backend, f"a{name}", None)
+            async_name = AUTHENTICATION.pair(name).async_name
+            method = getattr(backend, async_name, None)
             if not self.defines(name):
                 continue
             if not callable(method):
                 # Nothing to measure is no pass: User.a<name>() skips the backend.
-                raise fail(f"a{name} is missing: User.a{name}() skips this backend and denies")
-            calls[f"a{name}"] = (method, args)
+                raise fail(
+                    f"{async_name} is missing: User.{async_name}() skips this backend and denies"
+                )
+            calls[async_name] = (method, args)
         return calls
 
     def expect_no_permissions(self, mode: Mode, user: Any, why: str, obj: Any = None) -> None:
@@ -287,7 +291,7 @@ class PermissionChecks(PermissionHelpers):
             if listed != granted:
                 raise fail(
                     f"with_perm({perm!r}) disagrees with "
-                    f"{mode.method_name('has_perm')} ({mode.value})",
+                    f"{mode.method_name(self.backend_class, 'has_perm')} ({mode.value})",
                     f"listed only:  {sorted(listed - granted)}",
                     f"granted only: {sorted(granted - listed)}",
                     "User.objects.with_perm() asks the backends: each must list whom it grants.",

@@ -13,9 +13,8 @@ calling them.
 
 from __future__ import annotations
 
-from ...description import describe
-from ...django_defaults import calls_pair
-from ...pairs import AUTHENTICATION_PAIRS
+from ...auth.family import AUTHENTICATION, AUTHENTICATION_PAIRS
+from ...engine.description import describe
 from ..base import ContractBase, check
 from ..capabilities import CredentialStyle, credential_style
 from ..reporting import fail
@@ -33,9 +32,9 @@ class StructureChecks(ContractBase):
         logs_in = credential_style(self.backend_class) not in _NOT_CALLED_BY_DJANGO
         hazards = [
             described
-            for described in describe(self.backend_class).hazards
+            for described in describe(self.backend_class, family=AUTHENTICATION).hazards
             if (logs_in or described.pair.sync_name not in _LOGIN_PAIRS)
-            and calls_pair(self.backend_class, described.pair.sync_name)
+            and AUTHENTICATION.takes_part(self.backend_class, described.pair)
         ]
         if hazards:
             raise fail(

@@ -28,16 +28,31 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import FunctionType, MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import AsyncToSync, SyncToAsync, iscoroutinefunction
 
-from .exceptions import SyncMethodInEventLoopError
+__all__ = [
+    "Derivation",
+    "SyncMethodInEventLoopError",
+    "derivation_of",
+    "derive_async",
+    "derive_sync",
+]
 
-__all__ = ["Derivation", "derivation_of", "derive_async", "derive_sync"]
+
+class SyncMethodInEventLoopError(RuntimeError):
+    """A method derived from its async twin was called inside a running event loop.
+
+    Running it would block the loop for the whole call. Await the async twin
+    instead; the message names it.
+    """
+
+    __module__ = "auth_backend_sdk.engine"
+
 
 _MARKER = "__dual_mode_derived__"
 
@@ -48,7 +63,8 @@ class Derivation:
 
     owner: type
     source_name: str
-    source: Callable[..., Any]
+    source: object
+    """The source as the owner's namespace holds it (a function or a classmethod)."""
     name: str
     holder: type
     """The class the derived method was set on."""
@@ -68,30 +84,32 @@ class Derivation:
 
 def derivation_of(value: object) -> Derivation | None:
     """The :class:`Derivation` of a derived method, or None for anything else."""
+    if isinstance(value, classmethod):
+        value = value.__func__
     marker = getattr(value, _MARKER, None)
     return marker if isinstance(marker, Derivation) else None
 
 
 def derive_async(
     owner: type, source_name: str, name: str, holder: type | None = None
-) -> Callable[..., Any]:
+) -> Callable[..., Any] | classmethod[Any, ..., Any]:
     """Build ``<name>`` for ``holder``: an ``async def`` running ``owner.<source_name>``.
 
     ``holder`` is the class the derived method is set on (``owner`` when
     omitted). The source runs in a thread: ``thread_sensitive=True`` keeps
     every call on the thread Django's ORM uses for the request, so database
     connections and transactions stay consistent with the sync code the
-    method was written for.
+    method was written for. A classmethod source gives a classmethod.
     """
     holder = owner if holder is None else holder
-    source = _source_function(owner, source_name, name, want_coroutine=False)
+    source, function = _source(owner, source_name, name, want_coroutine=False)
     replacement_of = _replacement_finder(source, source_name, owner, holder)
 
     def unseal(self: Any, sealed: _SealedArguments) -> Any:
         replaced = replacement_of(self)
         if replaced is not None:
             return replaced(*sealed.args, **sealed.kwargs)
-        return source(self, *sealed.args, **sealed.kwargs)
+        return function(self, *sealed.args, **sealed.kwargs)
 
     bridge: SyncToAsync[..., Any] = SyncToAsync(unseal, thread_sensitive=True)
 
@@ -99,28 +117,28 @@ def derive_async(
         __traceback_hide__ = True
         return await bridge(self, _SealedArguments(args, kwargs))
 
-    return _dress(derived, Derivation(owner, source_name, source, name, holder))
+    return _dress(derived, function, Derivation(owner, source_name, source, name, holder))
 
 
 def derive_sync(
     owner: type, source_name: str, name: str, holder: type | None = None
-) -> Callable[..., Any]:
+) -> Callable[..., Any] | classmethod[Any, ..., Any]:
     """Build ``<name>`` for ``holder``: a plain method running coroutine ``owner.<source_name>``.
 
     From a worker thread of ``sync_to_async`` the coroutine runs on the outer
     event loop (asgiref's usual routing); from plain sync code it runs in a
     fresh loop. Inside a running event loop it refuses with
     :class:`SyncMethodInEventLoopError`, because blocking there would freeze
-    every other task on the loop.
+    every other task on the loop. A classmethod source gives a classmethod.
     """
     holder = owner if holder is None else holder
-    source = _source_function(owner, source_name, name, want_coroutine=True)
+    source, function = _source(owner, source_name, name, want_coroutine=True)
     replacement_of = _replacement_finder(source, source_name, owner, holder)
     # Built once: the message names the class the method was derived on.
     in_loop_message = (
         f"{owner.__qualname__}.{name}() is derived from its async twin "
         f"{source_name}() and cannot run inside a running event loop; "
-        f"use `await backend.{source_name}(...)` instead."
+        f"await {source_name}() instead."
     )
 
     def derived(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -132,20 +150,23 @@ def derive_sync(
         replaced = replacement_of(self)
         if replaced is not None:
             return AsyncToSync(replaced)(*args, **kwargs)
-        return AsyncToSync(source)(self, *args, **kwargs)
+        return AsyncToSync(function)(self, *args, **kwargs)
 
-    return _dress(derived, Derivation(owner, source_name, source, name, holder))
+    return _dress(derived, function, Derivation(owner, source_name, source, name, holder))
 
 
 def _replacement_finder(
-    source: Callable[..., Any], source_name: str, owner: type, holder: type
+    source: object, source_name: str, owner: type, holder: type
 ) -> Callable[[Any], Callable[..., Any] | None]:
     """A function giving what replaced ``source`` (bound to ``self``), or None if nothing did.
+
+    ``self`` is the class itself when ``source`` is a classmethod.
 
     Only the defining class and the holder are looked at, never
     ``type(self)``: a subclass's own definition of ``source_name`` must not
     be reached when ``super()`` leads here from that subclass.
     """
+    is_classmethod = isinstance(source, classmethod)
     defining = owner.__dict__
     holder_namespace: MappingProxyType[str, Any] | None = None
     if holder is not owner:
@@ -159,8 +180,11 @@ def _replacement_finder(
             return None
         # Bound as attribute access binds it: a function gets self, a Mock does not.
         bind = getattr(type(current), "__get__", None)
-        bound: Callable[..., Any] = current if bind is None else bind(current, self)
-        return bound
+        if bind is None:
+            return cast("Callable[..., Any]", current)
+        if is_classmethod:
+            return cast("Callable[..., Any]", bind(current, None, self))
+        return cast("Callable[..., Any]", bind(current, self))
 
     return replacement_of
 
@@ -178,38 +202,43 @@ class _SealedArguments:
         return "<arguments hidden by auth_backend_sdk>"
 
 
-def _source_function(
+def _source(
     owner: type, source_name: str, name: str, *, want_coroutine: bool
-) -> Callable[..., Coroutine[Any, Any, Any]] | Callable[..., Any]:
+) -> tuple[object, Callable[..., Any]]:
+    """The source as ``owner`` defines it, and the function to call (a classmethod's own)."""
     source = owner.__dict__[source_name]
+    function = source.__func__ if isinstance(source, classmethod) else source
     where = f"{owner.__module__}.{owner.__qualname__}.{source_name}"
-    if not isinstance(source, FunctionType):
+    if not isinstance(function, FunctionType):
         raise TypeError(
             f"cannot derive {name}() from {where}: it is a {type(source).__name__}, "
-            f"not a plain method. Define {name}() yourself, or make {source_name}() "
-            f"a regular method."
+            f"not a plain method or classmethod. Define {name}() yourself, or make "
+            f"{source_name}() a regular method."
         )
-    if iscoroutinefunction(source) != want_coroutine:
+    if iscoroutinefunction(function) != want_coroutine:
         expected = "an `async def`" if want_coroutine else "a plain `def`"
         raise TypeError(
             f"{where} must be {expected} to be the "
             f"{'async' if want_coroutine else 'sync'} side of the pair "
             f"{source_name}/{name}."
         )
-    return source
+    return source, function
 
 
-def _dress(derived: Callable[..., Any], derivation: Derivation) -> Callable[..., Any]:
-    source = derivation.source
+def _dress(
+    derived: Callable[..., Any], function: Callable[..., Any], derivation: Derivation
+) -> Callable[..., Any] | classmethod[Any, ..., Any]:
     derived.__name__ = derivation.name
     derived.__qualname__ = f"{derivation.owner.__qualname__}.{derivation.name}"
     derived.__module__ = derivation.owner.__module__
-    derived.__doc__ = source.__doc__
+    derived.__doc__ = function.__doc__
     vars(derived).update(
         {
-            "__wrapped__": source,
-            "__signature__": inspect.signature(source),
+            "__wrapped__": function,
+            "__signature__": inspect.signature(function),
             _MARKER: derivation,
         }
     )
+    if isinstance(derivation.source, classmethod):
+        return classmethod(derived)
     return derived

@@ -1,4 +1,4 @@
-"""``describe()``: what each sync/async pair of a backend resolves to, and the hazards.
+"""``describe()``: what each sync/async pair of a class resolves to, and the hazards.
 
 For every pair it reports each side as *native* (written by hand), *derived*
 (synthesized by this SDK, or a bridge/composite default Django ships) or
@@ -8,26 +8,24 @@ sides disagree:
 * ``async-shadowed``: the sync side is overridden in a more-derived class
   than the async side, so async callers bypass the override;
 * ``sync-shadowed``: the same the other way round;
-* ``async-missing``: async callers skip this backend (or crash, for
-  ``aauthenticate``);
-* ``sync-missing``: sync callers skip this backend (or crash, for
-  ``authenticate``).
+* ``async-missing``: async callers skip this class or crash (Django skips
+  a backend without ``aauthenticate``);
+* ``sync-missing``: the same for sync callers.
 
-It works on any class, dual-mode or not: the system checks use it on every
-entry of ``AUTHENTICATION_BACKENDS``.
+It works on any member of a family, dual-mode or not: the system checks use
+it on every entry of ``AUTHENTICATION_BACKENDS``.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from .bridge import derivation_of
-from .django_defaults import register_django_defaults
-from .engine import MethodPair, foreign_default, is_resolved, is_trusted_module, lookup
-from .loading import load_class, require_pairs
-from .pairs import AUTH_BACKEND_PAIRS
+from ._derivation import derivation_of
+from ._family import Family, MethodPair, foreign_default, is_trusted_module
+from ._loading import load_class, require_family
+from ._resolution import is_resolved, lookup, pairs_of
 
 __all__ = ["BackendDescription", "Hazard", "PairDescription", "Side", "Status", "describe"]
 
@@ -160,18 +158,27 @@ class BackendDescription:
         return self.table()
 
 
-def describe(backend: object, *, pairs: Sequence[MethodPair] | None = None) -> BackendDescription:
+def describe(
+    backend: object,
+    *,
+    pairs: Sequence[MethodPair] | None = None,
+    family: Family | None = None,
+) -> BackendDescription:
     """Describe how each pair of ``backend`` (instance, class or dotted path) resolves.
 
-    ``pairs`` defaults to the class's own ``__dual_mode_pairs__`` for
-    dual-mode classes, and to the authentication backend pairs otherwise.
+    ``pairs`` defaults to the pairs the engine resolves on a dual-mode class,
+    and to its family's otherwise (the family is recognised from the class;
+    pass ``family=`` for a class several families recognise).
     """
     cls = load_class(backend, caller="describe", allow_instance=True)
-    register_django_defaults()  # after loading: the path may import Django's backends
     if pairs is None:
-        declared: Iterable[MethodPair] = getattr(cls, "__dual_mode_pairs__", ())
-        pairs = tuple(declared) or AUTH_BACKEND_PAIRS
-    require_pairs(cls, pairs, caller="describe")
+        pairs = pairs_of(cls) or require_family(cls, caller="describe", family=family).pairs
+    elif not any(lookup(cls, name) for pair in pairs for name in pair):
+        names = ", ".join(pair.sync_name for pair in pairs)
+        raise TypeError(
+            f"describe() was asked about pairs {cls.__module__}.{cls.__qualname__} "
+            f"does not take part in: {names} (nor their async twins)."
+        )
     path = backend if isinstance(backend, str) else f"{cls.__module__}.{cls.__qualname__}"
     return BackendDescription(cls, path, tuple(_describe_pair(cls, pair) for pair in pairs))
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from .django_defaults import register_django_defaults
-from .engine import DualMode, MethodPair
-from .pairs import AUTH_BACKEND_PAIRS
+from ..engine import DualMode, Family
+from .family import AUTHENTICATION
 
 __all__ = ["DualModeMixin"]
 
@@ -31,8 +30,4 @@ class DualModeMixin(DualMode):
     nothing of the lockout.
     """
 
-    __dual_mode_pairs__: ClassVar[tuple[MethodPair, ...]] = AUTH_BACKEND_PAIRS
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        register_django_defaults()
-        super().__init_subclass__(**kwargs)
+    __dual_mode_family__: ClassVar[Family | None] = AUTHENTICATION

@@ -1,4 +1,4 @@
-"""``dual_mode()``: make an existing backend class dual-mode without touching it."""
+"""``dual_mode()``: make an existing class of any family dual-mode without touching it."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import sys
 import types
 from typing import TypeVar, overload
 
-from .django_defaults import register_django_defaults
-from .engine import is_resolved, resolve_pairs
-from .loading import load_class, require_pairs
-from .mixin import DualModeMixin
-from .pairs import AUTH_BACKEND_PAIRS
+from django.utils.module_loading import import_string
+
+from ._family import Family
+from ._loading import load_class, require_family
+from ._resolution import is_resolved, resolve_pairs
 
 __all__ = ["dual_mode"]
 
@@ -18,12 +18,16 @@ _T = TypeVar("_T")
 
 
 @overload
-def dual_mode(backend: type[_T], *, module: str | None = None) -> type[_T]: ...
+def dual_mode(
+    backend: type[_T], *, module: str | None = None, family: Family | None = None
+) -> type[_T]: ...
 @overload
-def dual_mode(backend: str, *, module: str | None = None) -> type: ...
+def dual_mode(backend: str, *, module: str | None = None, family: Family | None = None) -> type: ...
 
 
-def dual_mode(backend: type[_T] | str, *, module: str | None = None) -> type[_T] | type:
+def dual_mode(
+    backend: type[_T] | str, *, module: str | None = None, family: Family | None = None
+) -> type[_T] | type:
     """Return a dual-mode subclass of ``backend``, leaving ``backend`` itself unchanged.
 
     ``backend`` is a class or its dotted import path. Assign the result in a
@@ -37,20 +41,22 @@ def dual_mode(backend: type[_T] | str, *, module: str | None = None) -> type[_T]
     The subclass keeps the class's name and reports the calling module as its
     ``__module__`` (pass ``module=`` to choose another), so Django's
     ``load_backend()`` finds it in any process that imports that module. A
-    class that is already dual-mode is returned as it is.
+    class that is already dual-mode is returned as it is. The family (an
+    authentication backend, ...) is recognised from the class; pass
+    ``family=`` for a class several families recognise.
     """
     cls = load_class(backend, caller="dual_mode")
-    require_pairs(cls, AUTH_BACKEND_PAIRS, caller="dual_mode")
-    if issubclass(cls, DualModeMixin) and is_resolved(cls):
+    family = require_family(cls, caller="dual_mode", family=family)
+    mixin: type = import_string(family.mixin)
+    if issubclass(cls, mixin) and is_resolved(cls):
         return cls
     if module is None:
         module = sys._getframe(1).f_globals.get("__name__", cls.__module__)
     namespace = {"__module__": module, "__qualname__": cls.__name__, "__doc__": cls.__doc__}
-    bases = (cls,) if issubclass(cls, DualModeMixin) else (DualModeMixin, cls)
+    bases = (cls,) if issubclass(cls, mixin) else (mixin, cls)
     # types.new_class honours the metaclass's __prepare__, as a class statement would.
     adapted = types.new_class(cls.__name__, bases, exec_body=lambda ns: ns.update(namespace))
     if not is_resolved(adapted):
         # A base's __init_subclass__ did not call super(): resolve explicitly.
-        register_django_defaults()
-        resolve_pairs(adapted, AUTH_BACKEND_PAIRS)
+        resolve_pairs(adapted, family.pairs)
     return adapted

@@ -1,4 +1,4 @@
-"""Write a backend method once, as a flow; run it in either mode.
+"""Write a method once, as a flow; run it in either mode.
 
 A flow is a generator that does no I/O itself. It *yields* what it needs done
 (an ORM call, a password hash, a call to an overridable twin method) and is
@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 
-from auth_backend_sdk.engine import MethodPair
+from ._family import MethodPair
 
 __all__ = [
     "Awaited",
@@ -130,7 +130,7 @@ _inside_orm_step: contextvars.ContextVar[bool] = contextvars.ContextVar(
 
 
 def orm_concurrency() -> int:
-    """How many ORM steps of these backends may run at once per event loop.
+    """How many ORM steps of flows may run at once per event loop.
 
     Each request under ASGI has its own sync thread, and opening its database
     connection and building its queries is Python work that holds the GIL.
@@ -138,7 +138,8 @@ def orm_concurrency() -> int:
     concurrent logins stalled the loop for about 70 ms here); admitting one
     per core keeps it responsive and, with less contention, is no slower
     (two per core measured 20-30 ms stalls in bench/logins.py).
-    Set ``REFERENCE_BACKENDS_ORM_CONCURRENCY`` to change it.
+    Set ``REFERENCE_BACKENDS_ORM_CONCURRENCY`` to change it (named for the
+    reference implementations, the flows' users).
     """
     configured = getattr(settings, "REFERENCE_BACKENDS_ORM_CONCURRENCY", None)
     return int(configured) if configured else _usable_cores()

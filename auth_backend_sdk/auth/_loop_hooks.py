@@ -21,9 +21,9 @@ import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .bridge import derivation_of
-from .django_defaults import DJANGO_BACKENDS_MODULE
-from .engine import lookup
+from ..engine._derivation import derivation_of
+from ..engine._resolution import lookup
+from .family import DJANGO_BACKENDS_MODULE
 
 __all__ = ["DJANGO_HOOKS_ON_THE_LOOP", "OFF_THE_LOOP", "HookOnTheLoop", "hooks_on_the_loop"]
 

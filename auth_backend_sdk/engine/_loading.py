@@ -1,26 +1,36 @@
-"""Turn ``a backend | a backend class | "a.dotted.Path"`` into a class, with clear errors."""
+"""Turn ``a backend | a backend class | "a.dotted.Path"`` into a family member, or say why not."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from .engine import MethodPair, lookup
+from ._family import Family, families, family_of
 
-__all__ = ["load_class", "require_pairs"]
+__all__ = ["load_class", "require_family"]
 
 
-def require_pairs(cls: type, pairs: Sequence[MethodPair], *, caller: str) -> None:
-    """Refuse a class that defines no side of any of ``pairs``, naming ``caller``."""
-    if not any(lookup(cls, name) for pair in pairs for name in pair):
-        names = ", ".join(pair.sync_name for pair in pairs)
-        raise TypeError(
-            f"{caller}() expects an authentication backend, but "
-            f"{cls.__module__}.{cls.__qualname__} defines none of: {names} "
-            f"(nor their async twins)."
-        )
+def require_family(cls: type, *, caller: str, family: Family | None = None) -> Family:
+    """The family of ``cls`` (``family`` if given), refusing a class that is no member of it."""
+    if family is not None:
+        if family.recognises(cls):
+            return family
+        known: tuple[Family, ...] = (family,)
+    else:
+        found = family_of(cls)
+        if found is not None:
+            return found
+        known = families()
+    expected = " or ".join(f"{_article(f.name)} {f.name}" for f in known) or "a member of a family"
+    names = "; ".join(", ".join(pair.sync_name for pair in f.pairs) for f in known)
+    raise TypeError(
+        f"{caller}() expects {expected}, but {cls.__module__}.{cls.__qualname__} "
+        f"defines none of: {names} (nor their async twins)."
+    )
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"
 
 
 def load_class(target: object, *, caller: str, allow_instance: bool = False) -> type:

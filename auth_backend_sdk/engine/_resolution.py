@@ -1,11 +1,12 @@
 """The dual-mode engine: for each sync/async pair, the most-derived definition wins.
 
-A class lists its pairs once, in ``__dual_mode_pairs__``. When the class is
-created (never per call), each pair is resolved by walking the MRO:
+A class names its family in ``__dual_mode_family__`` (or lists pairs of its
+own in ``__dual_mode_pairs__``). When the class is created (never per call),
+each pair is resolved by walking the MRO:
 
 * the first class that *natively* defines either side decides;
 * if it defines only one side, the other is derived from it (see
-  :mod:`auth_backend_sdk.bridge`);
+  :mod:`._derivation`);
 * if it defines both, both are kept;
 * if no class defines either side, the pair stays absent: Django dispatches
   with ``hasattr()`` and must keep seeing what it saw before.
@@ -13,56 +14,33 @@ created (never per call), each pair is resolved by walking the MRO:
 "Natively" excludes methods this engine derived earlier (on a base class) and
 *foreign defaults*: bridges other libraries ship, such as Django's
 ``BaseBackend.aauthenticate`` (which only calls ``self.authenticate`` in a
-thread). Counting those as definitions would let a library's generic default
-shadow a subclass's override, which is the very hazard this engine removes.
-
-Nothing here knows about authentication: session stores and other classes
-with ``x``/``ax`` pairs can declare their own pairs and reuse the engine.
+thread), as the family declares them. Counting those as definitions would
+let a library's generic default shadow a subclass's override, which is the
+very hazard this engine removes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from .bridge import derivation_of, derive_async, derive_sync
+from ._derivation import derivation_of, derive_async, derive_sync
+from ._family import MethodPair, families, family_of, foreign_default
+
+if TYPE_CHECKING:
+    from ._family import Family
 
 __all__ = [
     "DualMode",
-    "ForeignDefault",
-    "MethodPair",
     "NativeDefinition",
     "find_native",
-    "foreign_default",
     "is_native",
     "is_resolved",
-    "is_trusted_module",
     "lookup",
-    "register_foreign_default",
+    "pair_named",
+    "pairs_of",
     "resolve_pairs",
-    "trust_module",
 ]
-
-
-class MethodPair(NamedTuple):
-    """A sync method and its async twin, by name."""
-
-    sync_name: str
-    async_name: str
-
-
-class ForeignDefault(NamedTuple):
-    """A default another library ships for one side of a pair.
-
-    ``follows_twin`` is True for a bridge that calls its twin through
-    ``self`` (it honours any override of the twin, at the cost of a thread
-    hop), and False for a composite over *other* methods (it bypasses an
-    override of its twin). ``via`` says what it calls, for :func:`describe`.
-    """
-
-    function: Callable[..., Any]
-    follows_twin: bool
-    via: str
 
 
 class NativeDefinition(NamedTuple):
@@ -71,35 +49,6 @@ class NativeDefinition(NamedTuple):
     owner: type
     has_sync: bool
     has_async: bool
-
-
-_foreign_defaults: dict[int, ForeignDefault] = {}
-_trusted_modules: set[str] = set()
-
-
-def register_foreign_default(function: Callable[..., Any], *, follows_twin: bool, via: str) -> None:
-    """Declare ``function`` a library-provided default, not a native definition."""
-    _foreign_defaults[id(function)] = ForeignDefault(function, follows_twin, via)
-
-
-def foreign_default(value: object) -> ForeignDefault | None:
-    """The registration of ``value`` as a foreign default, if it is one."""
-    entry = _foreign_defaults.get(id(value))
-    return entry if entry is not None and entry.function is value else None
-
-
-def trust_module(module: str) -> None:
-    """Declare that ``module`` keeps its own sync and async definitions in parity.
-
-    Django's ``ModelBackend.get_all_permissions`` only adds a cache over the
-    default that ``BaseBackend.aget_all_permissions`` mirrors; that is not a
-    shadowed override, and trusting ``django.contrib.auth.backends`` says so.
-    """
-    _trusted_modules.add(module)
-
-
-def is_trusted_module(module: str | None) -> bool:
-    return module in _trusted_modules
 
 
 def is_native(value: object) -> bool:
@@ -169,7 +118,7 @@ def _settle(
     name: str,
     defined: bool,
     twin_name: str,
-    derive: Callable[[type, str, str, type], Callable[..., Any]],
+    derive: Callable[[type, str, str, type], object],
 ) -> None:
     current = lookup(cls, name)
     current_value = current[1] if current is not None else None
@@ -186,10 +135,43 @@ def _settle(
 
 
 class DualMode:
-    """Base for classes whose ``__dual_mode_pairs__`` are resolved at class creation."""
+    """Base for classes whose pairs are resolved at class creation.
 
+    A family's mixin sets ``__dual_mode_family__``; a class with pairs of its
+    own, outside any family, lists them in ``__dual_mode_pairs__``.
+    """
+
+    __dual_mode_family__: ClassVar[Family | None] = None
     __dual_mode_pairs__: ClassVar[tuple[MethodPair, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        resolve_pairs(cls, cls.__dual_mode_pairs__)
+        resolve_pairs(cls, pairs_of(cls))
+
+
+def pairs_of(cls: type) -> tuple[MethodPair, ...]:
+    """The pairs the engine resolves on ``cls``: its family's, or its own."""
+    family: Family | None = getattr(cls, "__dual_mode_family__", None)
+    if family is not None:
+        return family.pairs
+    pairs: tuple[MethodPair, ...] = getattr(cls, "__dual_mode_pairs__", ())
+    return pairs
+
+
+def pair_named(cls: type, sync_name: str) -> MethodPair:
+    """The pair whose sync side is ``sync_name``, as ``cls``'s family declares it.
+
+    For a class outside any family (a user model, a module's functions), the
+    one pair of that name the declared families agree on. ``KeyError`` naming
+    the class when there is none.
+    """
+    family = None if pairs_of(cls) else family_of(cls)
+    own = pairs_of(cls) or (family.pairs if family is not None else ())
+    candidates = {pair for pair in own if pair.sync_name == sync_name}
+    if not candidates and family is None:
+        candidates = {
+            pair for known in families() for pair in known.pairs if pair.sync_name == sync_name
+        }
+    if len(candidates) != 1:
+        raise KeyError(f"{cls.__qualname__} has no declared pair whose sync side is {sync_name!r}")
+    return candidates.pop()

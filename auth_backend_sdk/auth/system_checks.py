@@ -25,10 +25,10 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
-from .description import BackendDescription, Hazard, PairDescription, Status, describe
-from .django_defaults import DJANGO_BACKENDS_MODULE, calls_pair
-from .login_order import Credentials, logins_reaching_first, named_credentials
-from .loop_hooks import HookOnTheLoop, hooks_on_the_loop
+from ..engine.description import BackendDescription, Hazard, PairDescription, Status, describe
+from ._login_order import Credentials, logins_reaching_first, named_credentials
+from ._loop_hooks import HookOnTheLoop, hooks_on_the_loop
+from .family import AUTHENTICATION, DJANGO_BACKENDS_MODULE
 
 __all__ = ["TAG", "check_authentication_backends"]
 
@@ -111,7 +111,7 @@ def _load(path: str) -> _Entry | CheckMessage:
             id="auth_backend_sdk.E006",
         )
     try:
-        described = describe(backend)
+        described = describe(backend, family=AUTHENTICATION)
     except TypeError as exc:  # a class that defines no backend method at all
         return Error(
             f"This AUTHENTICATION_BACKENDS entry is not an authentication backend: {exc}",
@@ -129,7 +129,7 @@ def _entry_messages(
     if entry.described.pair("authenticate").absent:
         messages.append(_no_authenticate_message(entry.path))
     for described in entry.described.hazards:
-        if not calls_pair(entry.backend, described.pair.sync_name):
+        if not AUTHENTICATION.takes_part(entry.backend, described.pair):
             continue  # a method of its own that shares a hook's name: Django never calls it
         crashing: list[Credentials] = []
         if described.hazard is Hazard.ASYNC_MISSING and described.pair.sync_name == "authenticate":
