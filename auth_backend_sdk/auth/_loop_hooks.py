@@ -7,7 +7,7 @@ subclass that overrides such a hook with a database query gets
 cannot help: Django's async method is native, so it stays in use.
 
 ``DJANGO_HOOKS_ON_THE_LOOP`` is read off Django 5.2 and 6.1 (the same on
-both); ``tests/test_checks_loop_hooks.py`` reproduces each entry on the
+both); ``tests/auth/test_system_checks_loop_hooks.py`` reproduces each entry on the
 installed release, so a release that changes them fails the tests. Left out:
 ``configure_user`` (``aconfigure_user`` hands it to a thread) and
 ``_get_user_permissions``/``_get_group_permissions``, which ``_aget_permissions``

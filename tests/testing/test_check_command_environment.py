@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 TOKENAUTH = '''\
 from django.contrib.auth.backends import ModelBackend  # importing it needs settings

@@ -69,7 +69,7 @@ class TestSpillingBackend(AuthBackendContract, TestCase):
     """The contract as a project mixes it into its tests, with hooks that spill the password
     too (so that checks error, not only fail)."""
 
-    backend = "tests.contract.leaky.SpillingBackend"
+    backend = "tests.testing.leaky.SpillingBackend"
     password = PASSWORD
     hypothesis_examples = 5
 

@@ -9,7 +9,7 @@ import pytest
 
 mypy_api = pytest.importorskip("mypy.api", reason="mypy is installed by the typecheck extra")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 CASES = Path(__file__).parent / "typing" / "cases"
 
 

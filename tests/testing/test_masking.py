@@ -38,8 +38,8 @@ from auth_backend_sdk.testing.masking import (
 from auth_backend_sdk.testing.modes import Outcome
 from auth_backend_sdk.testing.reporting import render_outcome, render_value
 from auth_backend_sdk.testing.runner import run_contracts
-from tests.contract import leaky, setup_secrets
-from tests.contract.leaky import END, PASSWORD, START
+from tests.testing import leaky, setup_secrets
+from tests.testing.leaky import END, PASSWORD, START
 
 if sys.version_info >= (3, 11):
     from builtins import ExceptionGroup
@@ -273,7 +273,7 @@ def test_pytest_prints_no_password_of_a_failing_contract(style: str) -> None:
         f"--tb={style}",
         "-l",
         "-rA",
-        str(ROOT / "tests" / "contract" / "leaky.py"),
+        str(ROOT / "tests" / "testing" / "leaky.py"),
     )
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
@@ -304,7 +304,7 @@ def test_secrets_made_in_set_up_are_masked_and_a_set_up_failing_first_is_reporte
         "-q",
         "-k",
         "valid_credentials_authenticate",
-        str(ROOT / "tests" / "contract" / "setup_secrets.py"),
+        str(ROOT / "tests" / "testing" / "setup_secrets.py"),
     )
     output = done.stdout + done.stderr
     assert done.returncode == 1, output

@@ -134,13 +134,13 @@ def test_missing_sync_side_of_a_permission_method_is_a_warning() -> None:
 
 
 def test_an_override_of_the_async_side_only_shadows_the_sync_side() -> None:
-    [(check_id, message)] = messages_for("tests.test_checks.AsyncOverride")
+    [(check_id, message)] = messages_for("tests.auth.test_system_checks.AsyncOverride")
     assert check_id == "auth_backend_sdk.E002"
     assert "so sync calls bypass the override" in message
 
 
 def test_a_sync_override_bypassed_by_a_django_composite_default_is_flagged() -> None:
-    [(check_id, message)] = messages_for("tests.test_checks.HasPermOnly")
+    [(check_id, message)] = messages_for("tests.auth.test_system_checks.HasPermOnly")
     assert check_id == "auth_backend_sdk.E001"
     assert "has_perm() is overridden in HasPermOnly, but ahas_perm() comes from BaseBackend" in (
         message
@@ -154,7 +154,7 @@ def test_a_sync_override_bypassed_by_a_django_composite_default_is_flagged() -> 
         "django.contrib.auth.backends.AllowAllUsersModelBackend",
         "django.contrib.auth.backends.RemoteUserBackend",
         "django.contrib.auth.backends.AllowAllUsersRemoteUserBackend",
-        "tests.test_checks.SyncBridgeOverride",
+        "tests.auth.test_system_checks.SyncBridgeOverride",
         "tests.wrapped.RulesBackend",
         "tests.wrapped.GuardianBackend",
     ],
@@ -168,7 +168,7 @@ def test_backends_without_hazards_pass_silently(path: str) -> None:
     [
         ("no.such.module.Backend", "cannot be imported"),
         ("tests.backends.NoSuchBackend", "cannot be imported"),
-        ("tests.test_checks.ids_for", "is not a class (it is a function)"),
+        ("tests.auth.test_system_checks.ids_for", "is not a class (it is a function)"),
         ("collections.OrderedDict", "is not an authentication backend"),
     ],
 )
@@ -188,14 +188,17 @@ def test_the_check_is_registered_with_django() -> None:
 
 
 def test_a_backend_without_authenticate_is_an_error() -> None:
-    [(check_id, message)] = messages_for("tests.test_checks.PermissionsOnly")
+    [(check_id, message)] = messages_for("tests.auth.test_system_checks.PermissionsOnly")
     assert check_id == "auth_backend_sdk.E007"
     assert "Defines neither authenticate() nor aauthenticate()" in message
-    assert ids_for("tests.test_checks.PermissionsOnlyFixed") == []
+    assert ids_for("tests.auth.test_system_checks.PermissionsOnlyFixed") == []
 
 
 @override_settings(
-    AUTHENTICATION_BACKENDS=["tests.test_checks.PermissionsOnly", "tests.backends.LockoutBackend"]
+    AUTHENTICATION_BACKENDS=[
+        "tests.auth.test_system_checks.PermissionsOnly",
+        "tests.backends.LockoutBackend",
+    ]
 )
 def test_without_authenticate_every_sync_login_crashes_as_e007_says() -> None:
     with pytest.raises(AttributeError, match="authenticate"):
@@ -203,18 +206,21 @@ def test_without_authenticate_every_sync_login_crashes_as_e007_says() -> None:
 
 
 @override_settings(
-    AUTHENTICATION_BACKENDS=["tests.test_checks.PermissionsOnly", "tests.backends.LockoutBackend"]
+    AUTHENTICATION_BACKENDS=[
+        "tests.auth.test_system_checks.PermissionsOnly",
+        "tests.backends.LockoutBackend",
+    ]
 )
 async def test_without_authenticate_every_async_login_crashes_as_e007_says() -> None:
     with pytest.raises(AttributeError, match="authenticate"):
         await aauthenticate(None, username="alice", password="right")
 
 
-@override_settings(AUTHENTICATION_BACKENDS=["tests.test_checks.PermissionsOnlyFixed"])
+@override_settings(AUTHENTICATION_BACKENDS=["tests.auth.test_system_checks.PermissionsOnlyFixed"])
 def test_with_the_fix_a_sync_login_reaches_no_user() -> None:
     assert authenticate(None, username="alice", password="right") is None
 
 
-@override_settings(AUTHENTICATION_BACKENDS=["tests.test_checks.PermissionsOnlyFixed"])
+@override_settings(AUTHENTICATION_BACKENDS=["tests.auth.test_system_checks.PermissionsOnlyFixed"])
 async def test_with_the_fix_an_async_login_reaches_no_user() -> None:
     assert await aauthenticate(None, username="alice", password="right") is None

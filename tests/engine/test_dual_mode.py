@@ -23,7 +23,7 @@ from auth_backend_sdk import DualModeMixin, describe, dual_mode
 from auth_backend_sdk.testing import Mode
 from tests import backends, wrapped
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def test_the_original_class_is_left_untouched() -> None:

@@ -149,7 +149,7 @@ def test_pytest_shows_a_check_not_run_as_skipped_naming_the_hook() -> None:
             "-rs",
             "-k",
             "valid_credentials_authenticate",
-            "tests/contract/verdict_without_hooks.py",
+            "tests/testing/verdict_without_hooks.py",
         ],
         capture_output=True,
         text=True,
@@ -223,7 +223,7 @@ def test_nothing_run_is_not_verified_and_strict_exits_3() -> None:
 def test_a_contract_class_naming_a_backend_that_does_not_load_is_an_error() -> None:
     done = check(
         "reference_backends.ModelBackend",
-        *("--contract", "tests.contract.verdict_typo_contract", "--settings", "tests.settings"),
+        *("--contract", "tests.testing.verdict_typo_contract", "--settings", "tests.settings"),
     )
     assert done.returncode == 2
     (line,) = done.stderr.splitlines()

@@ -1,6 +1,6 @@
 """The check command prints no password, in any form, in its report, its JSON or on stderr.
 
-The backend of ``tests/contract/leaky.py`` puts the password (long, with
+The backend of ``tests/testing/leaky.py`` puts the password (long, with
 quotes, backslashes, NUL and non-ASCII) in its exceptions in every form,
 logs it and prints it to stderr; the contract's hooks raise with it, so that
 checks error as well as fail. The password starts and ends with markers that
@@ -15,9 +15,9 @@ import pytest
 
 from auth_backend_sdk.testing.masking import MASK
 from docs.examples.check_command import check
-from tests.contract.leaky import END, START
+from tests.testing.leaky import END, START
 
-LEAKY = ("tests.contract.leaky.SpillingBackend", "--contract", "tests.contract.leaky")
+LEAKY = ("tests.testing.leaky.SpillingBackend", "--contract", "tests.testing.leaky")
 
 
 @pytest.mark.parametrize("options", [[], ["--json"]], ids=["text", "json"])

@@ -6,4 +6,4 @@ from auth_backend_sdk.testing import AuthBackendContract
 
 
 class TestHeaderTokenWithoutHooks(AuthBackendContract):
-    backend = "tests.contract.verdict_backends.AdaptedHeaderTokenBackend"
+    backend = "tests.testing.verdict_backends.AdaptedHeaderTokenBackend"
