@@ -31,7 +31,7 @@ from auth_backend_sdk.testing import (
     Mode,
     PermissionBackendContract,
 )
-from auth_backend_sdk.testing.base import Check, ContractBase
+from auth_backend_sdk.testing.harness import Check, ContractBase
 from docs.examples import settings as docs_settings
 from docs.examples.check_command import check
 from docs.examples.checks import manage_py_check

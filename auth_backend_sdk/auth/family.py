@@ -82,6 +82,7 @@ AUTHENTICATION = declare_family(
         pairs=AUTH_BACKEND_PAIRS,
         mixin="auth_backend_sdk.auth.mixin.DualModeMixin",
         system_checks="auth_backend_sdk.auth.system_checks.register_checks",
+        default_contracts="auth_backend_sdk.auth.contract.default_contracts",
         library_defaults={DJANGO_BACKENDS_MODULE: _django_defaults},
         # ModelBackend.get_all_permissions only caches what the composite default
         # computes; Django keeps its own sync and async definitions in parity.

@@ -82,6 +82,9 @@ class Family:
     """Whether a class is a member; by default, whether it defines a side of any pair."""
     system_checks: str = ""
     """Dotted path of a function registering the family's Django system checks."""
+    default_contracts: str = ""
+    """Dotted path of a function giving the contract suites to run on a member that no
+    contract module names (``check`` without ``--contract``)."""
 
     def pair(self, sync_name: str) -> MethodPair:
         """The pair whose sync side is ``sync_name``; ``KeyError`` for any other name."""

@@ -1,10 +1,15 @@
-"""The contract-test suite: run it against your backend, in both modes.
+"""The contract-test suites: run them against your backend, in both modes.
 
 Mix :class:`AuthBackendContract` and/or :class:`PermissionBackendContract`
 into a test class, name the backend and declare its :class:`Capability`\\s;
-override hooks (see :class:`~auth_backend_sdk.testing.hooks.ContractHooks`)
-where the defaults don't fit. The same class runs under Django's test
-runner (with ``TestCase``) and under pytest (with or without it).
+override hooks (see :class:`ContractHooks`) where the defaults don't fit.
+The same class runs under Django's test runner (with ``TestCase``) and under
+pytest (with or without it).
+
+This package is the generic contract harness (:mod:`.harness`: checks
+declared once, run per mode; :mod:`.modes`, :mod:`.runner`, the pytest
+plugin); each family's suites live with the family (the authentication
+suites in :mod:`auth_backend_sdk.auth.contract`) and are public here.
 
 Names are imported lazily: the pytest plugin lives in this package and is
 loaded before Django is set up.
@@ -17,10 +22,11 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .bad_input import BAD_VALUES
-    from .capabilities import Capability, explain_capabilities, infer_capabilities
-    from .contracts import AuthBackendContract, PermissionBackendContract
-    from .hooks import ContractHooks, HookMissing, Login
+    from ..auth.contract.bad_input import BAD_VALUES
+    from ..auth.contract.capabilities import Capability, explain_capabilities, infer_capabilities
+    from ..auth.contract.hooks import ContractHooks, Login
+    from ..auth.contract.suites import AuthBackendContract, PermissionBackendContract
+    from .harness import HookMissing
     from .modes import ASYNC, SYNC, Mode, Outcome
     from .reporting import ContractFailure
 
@@ -43,19 +49,19 @@ __all__ = [
 
 _LAZY = {
     "ASYNC": ".modes",
-    "BAD_VALUES": ".bad_input",
+    "BAD_VALUES": "..auth.contract.bad_input",
     "SYNC": ".modes",
-    "AuthBackendContract": ".contracts",
-    "Capability": ".capabilities",
+    "AuthBackendContract": "..auth.contract.suites",
+    "Capability": "..auth.contract.capabilities",
     "ContractFailure": ".reporting",
-    "ContractHooks": ".hooks",
-    "HookMissing": ".hooks",
-    "Login": ".hooks",
+    "ContractHooks": "..auth.contract.hooks",
+    "HookMissing": ".harness",
+    "Login": "..auth.contract.hooks",
     "Mode": ".modes",
     "Outcome": ".modes",
-    "PermissionBackendContract": ".contracts",
-    "explain_capabilities": ".capabilities",
-    "infer_capabilities": ".capabilities",
+    "PermissionBackendContract": "..auth.contract.suites",
+    "explain_capabilities": "..auth.contract.capabilities",
+    "infer_capabilities": "..auth.contract.capabilities",
 }
 
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)

@@ -104,7 +104,7 @@ def _contract_base() -> Any:
     # Contract classes exist only if a test module imported them; don't import Django here.
     import sys
 
-    base = sys.modules.get("auth_backend_sdk.testing.base")
+    base = sys.modules.get("auth_backend_sdk.testing.harness")
     return None if base is None else base.ContractBase
 
 

@@ -8,6 +8,7 @@ created (``DiscoverRunner.setup_databases()``) before running.
 
 from __future__ import annotations
 
+import enum
 import time
 import unittest
 from collections.abc import Callable, Collection, Sequence
@@ -15,18 +16,11 @@ from dataclasses import dataclass, field
 from types import ModuleType, TracebackType
 from typing import Any, Literal
 
-from ..engine._loading import load_class
+from django.utils.module_loading import import_string
+
+from ..engine._loading import load_class, require_family
 from ..engine.description import BackendDescription, describe
-from .base import ContractBase
-from .capabilities import (
-    ANSWERS_PERMISSIONS,
-    AUTHENTICATES,
-    Capability,
-    Inference,
-    explain_capabilities,
-    infer_capabilities,
-)
-from .hooks import HookMissing
+from .harness import ContractBase, HookMissing, Inference
 from .ledger import Measurements, measurements_for
 from .masking import MaskedError, mask
 from .reporting import ContractFailure
@@ -72,7 +66,7 @@ class BackendReport:
     path: str
     description: BackendDescription
     contracts: list[str]
-    capabilities: frozenset[Capability]
+    capabilities: frozenset[enum.Enum]
     capabilities_inferred: bool
     inferences: tuple[Inference, ...] = ()
     """How the capabilities were read from the class, when inferred."""
@@ -216,25 +210,10 @@ def contract_classes_for(
 
 
 def default_contracts(backend_class: type) -> list[type[ContractBase]]:
-    """The contracts for what Django calls on the class: logins, permissions, or both.
-
-    Read from the inferred capabilities: a class whose ``authenticate``
-    cannot take Django's request is no login backend for Django (it skips
-    it); permissions are for any class with a permission method of its own.
-    """
-    from .contracts import AuthBackendContract, PermissionBackendContract
-
-    contracts: list[type[ContractBase]] = []
-    inferred = infer_capabilities(backend_class)
-    if inferred & (AUTHENTICATES | {Capability.GET_USER}):
-        contracts.append(AuthBackendContract)
-    if inferred & ANSWERS_PERMISSIONS:
-        contracts.append(PermissionBackendContract)
-    if not contracts:
-        contracts.append(AuthBackendContract)  # its structure check says what Django calls
-    if len(contracts) == 2:
-        return [type("AuthAndPermissionContract", tuple(contracts), {"__module__": __name__})]
-    return contracts
+    """The suites its family runs on a backend no contract module names."""
+    family = require_family(backend_class, caller="check")
+    choose: Callable[[type], list[type[ContractBase]]] = import_string(family.default_contracts)
+    return choose(backend_class)
 
 
 class ContractModuleMismatch(ValueError):
@@ -466,17 +445,8 @@ def _report_for(plan: BackendPlan) -> BackendReport:
         contracts=[c.__name__ for c in plan.contracts],
         capabilities=first.declared_capabilities(),
         capabilities_inferred=inferred,
-        inferences=_inferences(first) if inferred else (),
+        inferences=first.explain_capabilities() if inferred else (),
     )
-
-
-def _inferences(contract: type[ContractBase]) -> tuple[Inference, ...]:
-    found = explain_capabilities(contract.load_backend_class())
-    read = frozenset(c for inference in found for c in inference.capabilities)
-    added = contract.declared_capabilities() - read
-    if added:
-        found = (*found, Inference(added, "the contract writes login hooks: it logs users in"))
-    return found
 
 
 def _merge(into: Measurements, source: Measurements) -> None:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from auth_backend_sdk.testing import Capability, Mode, PermissionBackendContract
-from auth_backend_sdk.testing.hooks import ContractHooks
+from auth_backend_sdk.testing import Capability, ContractHooks, Mode, PermissionBackendContract
 from auth_backend_sdk.testing.runner import BackendReport, run_contracts
 from reference_backends import ModelBackend
 

@@ -20,18 +20,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-from ..base import ContractBase, check
+from ....testing.harness import check
+from ....testing.modes import ASYNC, SYNC, Mode, Outcome
+from ....testing.reporting import fail, render_inputs, render_outcome
+from ..base import AuthContractBase
 from ..capabilities import AUTHENTICATES, Capability, CredentialStyle, credential_style
 from ..hooks import Login
-from ..modes import ASYNC, SYNC, Mode, Outcome
-from ..reporting import fail, render_inputs, render_outcome
 
 __all__ = ["AuthenticationChecks", "LoginHelpers", "unknown_user_id"]
 
 AsyncCall = tuple[Any, tuple[Any, ...], dict[str, Any]]
 
 
-class LoginHelpers(ContractBase):
+class LoginHelpers(AuthContractBase):
     """What checks of the async login methods share (no checks of its own)."""
 
     def async_login_calls(self, backend: Any, user: Any, *, unknown: bool) -> dict[str, AsyncCall]:

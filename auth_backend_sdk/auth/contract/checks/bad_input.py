@@ -1,6 +1,6 @@
 """Bad input: malformed credentials give the documented result, quietly.
 
-Each credential in turn gets each value of :data:`~auth_backend_sdk.testing.bad_input.BAD_VALUES`
+Each credential in turn gets each value of :data:`~.bad_input.BAD_VALUES`
 (``None``, an int, bytes, a megabyte, a NUL byte, a lone surrogate, ...).
 No exception may escape (except ``PermissionDenied`` from a backend that
 declares it), and no credential value may appear in an exception message,
@@ -17,12 +17,13 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 
+from ....testing.harness import check
+from ....testing.masking import contains_secret
+from ....testing.modes import Mode
+from ....testing.reporting import fail, render_outcome
 from ..bad_input import BAD_VALUES, MARK
-from ..base import ContractBase, check
+from ..base import AuthContractBase
 from ..capabilities import AUTHENTICATES, Capability, CredentialStyle, credential_style
-from ..masking import contains_secret
-from ..modes import Mode
-from ..reporting import fail, render_outcome
 
 __all__ = ["BadInputChecks"]
 
@@ -56,7 +57,7 @@ def _watching() -> Iterator[list[str]]:
         root.setLevel(previous)
 
 
-class BadInputChecks(ContractBase):
+class BadInputChecks(AuthContractBase):
     @check(any_of=AUTHENTICATES)
     def bad_credentials_are_refused_quietly(self, mode: Mode) -> None:
         """Malformed credentials give None: no exception, no credential in logs or messages."""

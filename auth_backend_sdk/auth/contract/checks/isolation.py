@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..base import check
+from ....testing.harness import check
+from ....testing.modes import ASYNC, SYNC, Mode
 from ..capabilities import GLOBAL_PERMISSIONS, Capability
-from ..modes import ASYNC, SYNC, Mode
 from .permissions import ANY_PERMISSIONS, SET_METHODS, PermissionHelpers
 
 __all__ = ["IsolationChecks"]

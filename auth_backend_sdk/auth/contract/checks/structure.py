@@ -13,11 +13,12 @@ calling them.
 
 from __future__ import annotations
 
-from ...auth.family import AUTHENTICATION, AUTHENTICATION_PAIRS
-from ...engine.description import describe
-from ..base import ContractBase, check
+from ....engine.description import describe
+from ....testing.harness import check
+from ....testing.reporting import fail
+from ...family import AUTHENTICATION, AUTHENTICATION_PAIRS
+from ..base import AuthContractBase
 from ..capabilities import CredentialStyle, credential_style
-from ..reporting import fail
 
 __all__ = ["StructureChecks"]
 
@@ -25,7 +26,7 @@ _LOGIN_PAIRS = {pair.sync_name for pair in AUTHENTICATION_PAIRS}
 _NOT_CALLED_BY_DJANGO = (CredentialStyle.NO_REQUEST, CredentialStyle.NONE)
 
 
-class StructureChecks(ContractBase):
+class StructureChecks(AuthContractBase):
     @check(modes=())
     def each_pair_follows_one_definition(self) -> None:
         """Each pair Django calls has both sides, and each side runs the same definition."""

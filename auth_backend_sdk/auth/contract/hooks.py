@@ -21,7 +21,6 @@ from __future__ import annotations
 import copy
 import itertools
 import secrets
-import unittest
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -29,28 +28,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.contrib.auth import get_user_model
 from django.db import models
 
+from ...testing.harness import HookMissing
 from .capabilities import CredentialStyle, credential_style
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-__all__ = ["ContractHooks", "HookMissing", "Login"]
+__all__ = ["ContractHooks", "Login"]
 
 _serial = itertools.count(1)
-
-
-class HookMissing(unittest.SkipTest):
-    """A check needs a hook the contract does not provide: the check is not run.
-
-    A ``SkipTest``, so pytest and Django's runner report it as skipped with
-    this message; the ``check`` command reports it as *not run*.
-    """
-
-    def __init__(self, hook: str, why: str, *, or_hook: str | None = None) -> None:
-        alternative = f" (or {or_hook}())" if or_hook else ""
-        super().__init__(f"not run: write the {hook}() hook{alternative}: {why}")
-        self.hook = hook
-        self.or_hook = or_hook
 
 
 @dataclass(frozen=True)

@@ -14,29 +14,45 @@ or ``unittest.SkipTest``, so the same class runs under Django's test runner
 
 from __future__ import annotations
 
+import enum
 import unittest
 from collections.abc import Callable, Collection, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
-from django.test import override_settings
-
-from ..auth.family import AUTH_BACKEND_PAIRS
-from ..engine._derivation import derivation_of
 from ..engine._loading import load_class
-from ..engine._resolution import lookup
-from .capabilities import AUTHENTICATES, Capability, infer_capabilities
-from .hooks import ContractHooks, HookMissing
 from .ledger import Measurements, measurements_for
 from .masking import mask_exception
 from .modes import ASYNC, SYNC, Mode, Outcome
 from .reporting import fail, render_inputs, render_outcome
 
-__all__ = ["Check", "ContractBase", "check"]
+__all__ = ["Check", "ContractBase", "HookMissing", "Inference", "check"]
 
 F = TypeVar("F", bound=Callable[..., None])
 BOTH_MODES = (SYNC, ASYNC)
+
+
+class HookMissing(unittest.SkipTest):
+    """A check needs a hook the contract does not provide: the check is not run.
+
+    A ``SkipTest``, so pytest and Django's runner report it as skipped with
+    this message; the ``check`` command reports it as *not run*.
+    """
+
+    def __init__(self, hook: str, why: str, *, or_hook: str | None = None) -> None:
+        alternative = f" (or {or_hook}())" if or_hook else ""
+        super().__init__(f"not run: write the {hook}() hook{alternative}: {why}")
+        self.hook = hook
+        self.or_hook = or_hook
+
+
+@dataclass(frozen=True)
+class Inference:
+    """A capability read from the class (or left out), and why."""
+
+    capabilities: frozenset[enum.Enum]
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -45,9 +61,9 @@ class Check:
 
     name: str
     function: Callable[..., None]
-    requires: frozenset[Capability]
-    any_of: frozenset[Capability]
-    unless: frozenset[Capability]
+    requires: frozenset[enum.Enum]
+    any_of: frozenset[enum.Enum]
+    unless: frozenset[enum.Enum]
     modes: tuple[Mode, ...]
     """Empty for checks that compare both modes themselves (parity)."""
 
@@ -60,7 +76,7 @@ class Check:
             return [f"test_{self.name}"]
         return [f"test_{self.name}_{mode.value}" for mode in self.modes]
 
-    def skip_reason(self, declared: frozenset[Capability], owner: str) -> str | None:
+    def skip_reason(self, declared: frozenset[enum.Enum], owner: str) -> str | None:
         missing = self.requires - declared
         if missing:
             names = ", ".join(sorted(c.value for c in missing))
@@ -77,9 +93,9 @@ class Check:
 
 def check(
     *,
-    requires: Collection[Capability] = (),
-    any_of: Collection[Capability] = (),
-    unless: Collection[Capability] = (),
+    requires: Collection[enum.Enum] = (),
+    any_of: Collection[enum.Enum] = (),
+    unless: Collection[enum.Enum] = (),
     modes: tuple[Mode, ...] = BOTH_MODES,
 ) -> Callable[[F], Check]:
     """Declare a contract check; ``modes=()`` for a check comparing both modes itself."""
@@ -122,36 +138,26 @@ def _test_method(check: Check, mode: Mode | None) -> Callable[[ContractBase], No
     return test
 
 
-class ContractBase(ContractHooks):
-    """What every contract class declares. Set ``backend``; the rest has defaults."""
+class ContractBase:
+    """What every contract class declares. Set ``backend``; the rest has defaults.
+
+    A family's suites subclass it: they say how to infer the capabilities of
+    a backend (:meth:`inferred_capabilities`), which values are secrets, and
+    the settings checks run under (:meth:`checking`).
+    """
 
     backend: ClassVar[str | type]
     """The backend under test: a dotted path or a class."""
-    capabilities: ClassVar[Collection[Capability] | None] = None
-    """What the backend supports; ``None`` infers it
-    (see :func:`~auth_backend_sdk.testing.infer_capabilities`)."""
+    capabilities: ClassVar[Collection[enum.Enum | str] | None] = None
+    """What the backend supports; ``None`` infers it (:meth:`inferred_capabilities`)."""
     expected_failures: ClassVar[Mapping[str, str]] = {}
     """Test method name to the reason it is expected to fail (must fail: strict)."""
-    fast_password_hasher: ClassVar[str | None] = "django.contrib.auth.hashers.MD5PasswordHasher"
-    """Put first in ``PASSWORD_HASHERS`` while checks run, except the event-loop login
-    check, which always uses Django's default hasher. ``None`` keeps the project's."""
     max_loop_stall_ms: ClassVar[float] = 50.0
     """The longest an async method may block the event loop."""
     hop_budgets: ClassVar[Mapping[str, int]] = {}
     """Optional upper bounds on thread hops, by method as the ledger names it."""
     hypothesis_examples: ClassVar[int] = 25
     """Generated inputs per parity property."""
-    model_backend_compatible: ClassVar[bool | None] = None
-    """Whether the backend reads Django's users, passwords and permission tables, so that
-    the default hooks can make its users, logins and grants; ``None``: when it subclasses
-    Django's ``ModelBackend``."""
-    answers_as_model_backend: ClassVar[bool | None] = None
-    """Whether its answers must equal those of Django's ``ModelBackend``, read from Django's
-    tables (the oracle); ``None``: for the methods that Django's own code, or a drop-in's
-    (``reference_backends``), answers. A project's override (usernames matched in any case,
-    permissions never cached) is a choice the oracle does not judge: set it to ``True`` to
-    hold the backend to ``ModelBackend``'s answers all the same."""
-
     __contract_checks__: ClassVar[dict[str, Check]] = {}
     missing_hook: HookMissing | None = None
     """Set when this test could not run for want of a hook."""
@@ -207,51 +213,45 @@ class ContractBase(ContractHooks):
         return load_class(target, caller=cls.__qualname__)
 
     @classmethod
-    def declared_capabilities(cls) -> frozenset[Capability]:
-        """``capabilities``, or those inferred from the backend (and from the hooks written).
-
-        Inferred, a contract that writes a login hook says the backend logs
-        users in, whatever its ``authenticate`` signature suggests.
-        """
+    def declared_capabilities(cls) -> frozenset[enum.Enum]:
+        """``capabilities``, or those inferred (:meth:`inferred_capabilities`)."""
         if cls.capabilities is not None:
-            return frozenset(Capability(c) for c in cls.capabilities)
-        inferred = infer_capabilities(cls.load_backend_class())
-        if not inferred & AUTHENTICATES and _writes_login_hooks(cls):
-            inferred |= {Capability.OTHER_CREDENTIALS}
-        return inferred
+            return frozenset(cls.coerce_capability(c) for c in cls.capabilities)
+        return cls.inferred_capabilities()
+
+    @classmethod
+    def inferred_capabilities(cls) -> frozenset[enum.Enum]:
+        """What the family's suites read off the backend class; none by default."""
+        return frozenset()
+
+    @classmethod
+    def explain_capabilities(cls) -> tuple[Inference, ...]:
+        """How :meth:`inferred_capabilities` read the backend: one line per inference."""
+        return ()
+
+    @classmethod
+    def coerce_capability(cls, value: object) -> enum.Enum:
+        """A declared capability (a member, or its value) as the family's enum member."""
+        if isinstance(value, enum.Enum):
+            return value
+        raise TypeError(f"{cls.__qualname__}.capabilities lists {value!r}, not a capability")
 
     @property
     def measurements(self) -> Measurements:
         return measurements_for(self.label())
 
-    def is_model_backend_compatible(self) -> bool:
-        if self.model_backend_compatible is not None:
-            return self.model_backend_compatible
-        from django.contrib.auth.backends import ModelBackend
-
-        return issubclass(self.backend_class, ModelBackend)
-
-    def answers_as_model_backend_for(self, *names: str) -> bool:
-        """Whether the oracle judges the methods ``names`` (each with its async twin)."""
-        if self.answers_as_model_backend is not None:
-            return self.answers_as_model_backend
-        if not self.is_model_backend_compatible():
-            return False
-        pairs = {pair.sync_name: pair for pair in AUTH_BACKEND_PAIRS}
-        return all(
-            _defined_by_a_drop_in(self.backend_class, side)
-            for name in names
-            for side in pairs.get(name, (name,))
-        )
-
     def secrets(self) -> tuple[str, ...]:
-        """Values never to print: the users' password. Override to add others (tokens).
+        """Values never to print. Override to add others (tokens).
 
         Failure messages, and what pytest, unittest and the ``check`` command print
         about a contract test, show them in no form (raw, ``repr()``-escaped,
         JSON-escaped, cut short) but as ``********``.
         """
-        return (self.password,)
+        return ()
+
+    def default_secrets(self) -> tuple[str, ...]:
+        """What ``secrets()`` returns before a contract overrides it."""
+        return ()
 
     def known_secrets(self) -> tuple[str, ...]:
         """``secrets()``, or the default ones where it cannot answer yet.
@@ -262,7 +262,7 @@ class ContractBase(ContractHooks):
         try:
             found = tuple(self.secrets())
         except Exception:
-            found = ContractBase.secrets(self)
+            found = type(self).default_secrets(self)
         return tuple(secret for secret in found if secret)
 
     def _run_check(self, check: Check, mode: Mode | None) -> None:
@@ -277,16 +277,8 @@ class ContractBase(ContractHooks):
 
     @contextmanager
     def checking(self) -> Iterator[None]:
-        """The settings every check runs under: the fast hasher, unless disabled."""
-        if self.fast_password_hasher is None:
-            with nullcontext():
-                yield
-            return
-        from django.conf import settings
-
-        hashers = [self.fast_password_hasher, *settings.PASSWORD_HASHERS]
-        with override_settings(PASSWORD_HASHERS=list(dict.fromkeys(hashers))):
-            yield
+        """The settings every check runs under; none by default."""
+        yield
 
     def expect(
         self,
@@ -320,26 +312,3 @@ def _mode_of(test_name: str) -> Mode | None:
         if test_name.endswith(f"_{mode.value}"):
             return mode
     return None
-
-
-_LOGIN_HOOKS = ("valid_login", "user_credentials")
-
-
-def _writes_login_hooks(contract: type) -> bool:
-    """Whether ``contract`` overrides a hook that says how a user logs in."""
-    return any(getattr(contract, name) is not getattr(ContractHooks, name) for name in _LOGIN_HOOKS)
-
-
-_DROP_IN_MODULES = ("django.contrib.auth.backends", "reference_backends.")
-
-
-def _defined_by_a_drop_in(backend_class: type, name: str) -> bool:
-    """Whether ``name`` resolves to Django's own code or a drop-in's (a derived side: its
-    source's)."""
-    found = lookup(backend_class, name)
-    if found is None:
-        return True
-    owner, value = found
-    derivation = derivation_of(value)
-    module = (derivation.owner if derivation is not None else owner).__module__
-    return module == _DROP_IN_MODULES[0] or module.startswith(_DROP_IN_MODULES[1])

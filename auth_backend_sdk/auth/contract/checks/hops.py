@@ -13,18 +13,19 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 
-from ...engine.hops import count_hops
-from ..base import ContractBase, check
+from ....engine.hops import count_hops
+from ....testing.harness import check
+from ....testing.modes import ASYNC
+from ....testing.reporting import fail
+from ..base import AuthContractBase
 from ..capabilities import ANSWERS_PERMISSIONS, AUTHENTICATES, Capability
-from ..modes import ASYNC
-from ..reporting import fail
 from .authentication import LoginHelpers
 from .permissions import PermissionHelpers
 
 __all__ = ["AuthenticationHopChecks", "PermissionHopChecks"]
 
 
-class _HopChecks(ContractBase):
+class _HopChecks(AuthContractBase):
     def count(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> int:
         async def call() -> None:
             # Other checks judge what the call returns or raises; this one counts.

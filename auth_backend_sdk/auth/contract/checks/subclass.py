@@ -19,10 +19,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from ..base import ContractBase, check
+from ....testing.harness import check
+from ....testing.modes import ASYNC, SYNC, Mode, Outcome
+from ....testing.reporting import fail, render_inputs, render_outcome
+from ..base import AuthContractBase
 from ..capabilities import AUTHENTICATES, Capability, CredentialStyle, credential_style
-from ..modes import ASYNC, SYNC, Mode, Outcome
-from ..reporting import fail, render_inputs, render_outcome
 from .permissions import PermissionHelpers
 
 __all__ = ["SubclassAuthenticationChecks", "SubclassPermissionChecks"]
@@ -101,7 +102,7 @@ def remote_hooks_subclass(parent: type, calls: list[tuple[Any, str, bool]]) -> t
     return RemoteHooksSubclass
 
 
-class _SubclassHelpers(ContractBase):
+class _SubclassHelpers(AuthContractBase):
     def as_subclass(self, subclass: type) -> Any:
         """The backend ``get_backend()`` makes, as an instance of ``subclass`` (of its class).
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import enum
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from ..auth.family import AUTHENTICATION, PERMISSION_PAIRS
-from ..engine._resolution import lookup
+from ...engine._resolution import lookup
+from ...testing.harness import Inference
+from ..family import AUTHENTICATION, PERMISSION_PAIRS
 
 __all__ = [
     "Capability",
@@ -136,14 +136,6 @@ def _binds(function: Callable[..., object], **credentials: str) -> bool:
     return all(name in signature.parameters for name in credentials)
 
 
-@dataclass(frozen=True)
-class Inference:
-    """A capability read from the class (or left out), and why."""
-
-    capabilities: frozenset[Capability]
-    reason: str
-
-
 def explain_capabilities(backend_class: type) -> tuple[Inference, ...]:
     """How :func:`infer_capabilities` reads ``backend_class``: one line per inference.
 
@@ -215,7 +207,9 @@ def infer_capabilities(backend_class: type) -> frozenset[Capability]:
     ``PermissionDenied`` cannot be read from a class: declare them.
     """
     return frozenset(
-        c for inference in explain_capabilities(backend_class) for c in inference.capabilities
+        Capability(c)
+        for inference in explain_capabilities(backend_class)
+        for c in inference.capabilities
     )
 
 

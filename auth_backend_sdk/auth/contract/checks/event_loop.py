@@ -20,11 +20,12 @@ from asgiref.sync import async_to_sync
 from django.conf import global_settings
 from django.test import override_settings
 
-from ...engine.loop_stall import measure_stall
-from ..base import ContractBase, check
+from ....engine.loop_stall import measure_stall
+from ....testing.harness import check
+from ....testing.modes import ASYNC
+from ....testing.reporting import fail
+from ..base import AuthContractBase
 from ..capabilities import ANSWERS_PERMISSIONS, AUTHENTICATES, Capability
-from ..modes import ASYNC
-from ..reporting import fail
 from .authentication import LoginHelpers
 from .permissions import PermissionHelpers
 
@@ -51,7 +52,7 @@ def longest_stall(call: Callable[[], Awaitable[Any]], limit_ms: float) -> float:
     return best
 
 
-class _StallChecks(ContractBase):
+class _StallChecks(AuthContractBase):
     def measure_stalls(self, calls: dict[str, Callable[[], Awaitable[Any]]]) -> None:
         over = []
         for label, call in calls.items():

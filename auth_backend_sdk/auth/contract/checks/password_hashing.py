@@ -34,10 +34,11 @@ from django.contrib.auth.hashers import (
 from django.db.models.signals import pre_save
 from django.test import override_settings
 
-from ..base import ContractBase, check
+from ....testing.harness import check
+from ....testing.modes import Mode
+from ....testing.reporting import fail, render_inputs, render_outcome
+from ..base import AuthContractBase
 from ..capabilities import Capability
-from ..modes import Mode
-from ..reporting import fail, render_inputs, render_outcome
 
 __all__ = [
     "CountingPasswordHasher",
@@ -107,7 +108,7 @@ def user_saves() -> Iterator[list[frozenset[str] | None]]:
         pre_save.disconnect(sender=get_user_model(), dispatch_uid=uid)
 
 
-class PasswordHashingChecks(ContractBase):
+class PasswordHashingChecks(AuthContractBase):
     def require_stored_passwords(self) -> None:
         if not self.is_model_backend_compatible():
             raise unittest.SkipTest(

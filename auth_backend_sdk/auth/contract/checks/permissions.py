@@ -18,12 +18,13 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 
-from ...auth.family import AUTHENTICATION
-from ...engine._resolution import lookup
-from ..base import ContractBase, check
+from ....engine._resolution import lookup
+from ....testing.harness import check
+from ....testing.modes import Mode
+from ....testing.reporting import fail, render_outcome
+from ...family import AUTHENTICATION
+from ..base import AuthContractBase
 from ..capabilities import GLOBAL_PERMISSIONS, Capability
-from ..modes import Mode
-from ..reporting import fail, render_outcome
 
 __all__ = ["Holder", "PermissionChecks", "PermissionHelpers", "user_model_has"]
 
@@ -64,7 +65,7 @@ def app_labels_to_ask(perms: tuple[str, ...]) -> list[str]:
     return [*labels, labels[0][:-1], NOWHERE.partition(".")[0]]
 
 
-class PermissionHelpers(ContractBase):
+class PermissionHelpers(AuthContractBase):
     """What checks of permission methods share (no checks of its own)."""
 
     def defines(self, sync_name: str) -> bool:

@@ -20,7 +20,10 @@ from typing import Any
 
 from django.db import transaction
 
-from ..base import check
+from ....testing.harness import HookMissing, check
+from ....testing.masking import mask
+from ....testing.modes import ASYNC, SYNC, Mode, Outcome
+from ....testing.reporting import fail, render_inputs, render_outcome
 from ..capabilities import (
     ANSWERS_PERMISSIONS,
     AUTHENTICATES,
@@ -29,10 +32,7 @@ from ..capabilities import (
     CredentialStyle,
 )
 from ..capabilities import credential_style as style_of
-from ..hooks import HookMissing, Login
-from ..masking import mask
-from ..modes import ASYNC, SYNC, Mode, Outcome
-from ..reporting import fail, render_inputs, render_outcome
+from ..hooks import Login
 from .authentication import unknown_user_id
 from .password_hashing import OutdatedPasswordHasher, hashers, store_outdated_hash
 from .permissions import (
