@@ -112,9 +112,8 @@ def _time_in_worker_thread(method: Callable[[int], Any], calls: int) -> float:
 
 
 def run(calls: int, rounds: int) -> list[tuple[str, float, float, float]]:
-    # The engine adds these methods at class creation, where mypy cannot see them.
-    derived_async = DerivedAsync().aget_user  # type: ignore[attr-defined]
-    derived_sync = DerivedSync().get_user  # type: ignore[attr-defined]
+    derived_async = DerivedAsync().aget_user
+    derived_sync = DerivedSync().get_user
     hand_async, hand_sync = HandWrittenAsync().aget_user, HandWrittenSync().get_user
     return [
         (

@@ -110,8 +110,7 @@ def test_super_calls_still_reach_the_base_class_definition(backend_mode: Mode) -
             return "Child.sync"
 
         async def aget_user(self, user_id: int) -> str:
-            # Base.aget_user is derived at class creation: mypy cannot see it.
-            base: str = await super().aget_user(user_id)  # type: ignore[misc]
+            base: str = await super().aget_user(user_id)
             return "Child.async+" + base
 
     expected = "Child.async+Base.sync" if backend_mode is ASYNC else "Child.sync"

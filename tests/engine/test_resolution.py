@@ -109,7 +109,7 @@ def test_derived_methods_look_like_their_source() -> None:
     assert Backend.get_user.__doc__ == "Fetch the user."
     assert Backend.aauthenticate.__name__ == "aauthenticate"
     assert Backend.aauthenticate.__qualname__.endswith("Backend.aauthenticate")
-    assert Backend.aauthenticate.__wrapped__ is Backend.__dict__["authenticate"]
+    assert inspect.unwrap(Backend.aauthenticate) is Backend.__dict__["authenticate"]
     # Django matches credentials by binding them to the signature, as it does here.
     inspect.signature(backend.aauthenticate).bind(None, token="t", scope="s")
     with pytest.raises(TypeError):
@@ -394,7 +394,7 @@ def test_a_stale_derived_method_earlier_in_the_mro_gives_way_to_the_winner() -> 
         async def aget_user(self, user_id: int) -> str:
             return "Both.async"
 
-    class Combined(Adapted, Both):  # type: ignore[valid-type]
+    class Combined(Adapted, Both):
         pass
 
     # MRO: Combined, Adapted, DualModeMixin, DualMode, Both, Base. Plain Python
@@ -429,7 +429,9 @@ def test_a_copied_winner_does_not_count_as_the_subclass_own_definition() -> None
         def get_user(self, user_id: int) -> str:
             return "Better.sync"
 
-    class Combined(dual_mode(Base), Both):
+    Adapted = dual_mode(Base)
+
+    class Combined(Adapted, Both):
         pass
 
     class Final(Combined, Better):

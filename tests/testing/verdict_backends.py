@@ -53,7 +53,7 @@ class NoRequestPermissionBackend:
 AdaptedNoRequestPermissionBackend = dual_mode(NoRequestPermissionBackend)
 
 
-class NeedsSettingsBackend(AdaptedHeaderTokenBackend):  # type: ignore[misc,valid-type]
+class NeedsSettingsBackend(AdaptedHeaderTokenBackend):
     """Cannot be created without a setting the test settings do not have."""
 
     def __init__(self) -> None:

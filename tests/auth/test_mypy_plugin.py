@@ -1,0 +1,98 @@
+"""The mypy plugin shows type checkers the sides the engine synthesizes, and nothing else."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import tomllib
+
+mypy_api = pytest.importorskip("mypy.api", reason="mypy is installed by the typecheck extra")
+
+from mypy.options import Options  # noqa: E402
+
+from auth_backend_sdk.auth.family import AUTHENTICATION  # noqa: E402
+from auth_backend_sdk.engine._family import families  # noqa: E402
+from auth_backend_sdk.mypy_plugin import DualModePlugin  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CASES = Path(__file__).parent / "typing" / "cases"
+PLUGIN = "auth_backend_sdk.mypy_plugin"
+
+
+def mypy_errors(
+    case: str, *, config: Path = ROOT / "pyproject.toml", cache: Path | None = None
+) -> dict[int, str]:
+    """mypy's errors in ``case``, by line; fails on a crash."""
+    cache_options = (
+        ["--cache-dir", str(cache)] if cache else ["--no-incremental", "--cache-dir", "/dev/null"]
+    )
+    stdout, stderr, status = mypy_api.run(
+        ["--config-file", str(config), *cache_options, str(CASES / case)]
+    )
+    assert status in (0, 1), stdout + stderr  # 2: mypy (or the plugin) crashed
+    errors: dict[int, str] = {}
+    for line in stdout.splitlines():
+        match = re.match(rf".*{re.escape(case)}:(\d+): error: (.*)", line)
+        if match:
+            errors[int(match.group(1))] = match.group(2)
+    return errors
+
+
+def marked_lines(case: str) -> set[int]:
+    lines = (CASES / case).read_text().splitlines()
+    return {number for number, line in enumerate(lines, 1) if line.endswith("# error")}
+
+
+def test_the_plugin_learns_pairs_and_mixins_from_the_family_declarations() -> None:
+    plugin = DualModePlugin(Options())
+    assert plugin.families == families()
+    assert AUTHENTICATION in plugin.families
+    assert plugin.get_dynamic_class_hook("auth_backend_sdk.engine._adapt.dual_mode") is not None
+    assert plugin.get_dynamic_class_hook("somewhere.else.dual_mode") is None
+
+
+def test_the_project_enables_the_plugin_and_needs_no_override() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert PLUGIN in config["plugins"]
+    overridden = {module for entry in config.get("overrides", []) for module in entry["module"]}
+    assert "tests.engine.test_resolution" not in overridden
+
+
+@pytest.mark.slow
+def test_synthesized_sides_type_check_as_their_source() -> None:
+    assert mypy_errors("plugin_good.py") == {}
+
+
+@pytest.mark.slow
+def test_wrong_calls_to_synthesized_sides_are_rejected_exactly_where_marked() -> None:
+    errors = mypy_errors("plugin_bad.py")
+    assert set(errors) == marked_lines("plugin_bad.py"), errors
+
+
+@pytest.mark.slow
+def test_without_the_plugin_the_synthesized_sides_are_unknown(tmp_path: Path) -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]
+    plugins = [name for name in pyproject["mypy"]["plugins"] if name != PLUGIN]
+    settings = pyproject["django-stubs"]["django_settings_module"]
+    config = tmp_path / "mypy.ini"
+    config.write_text(
+        "[mypy]\n"
+        "strict = True\n"
+        f"mypy_path = {ROOT / pyproject['mypy']['mypy_path']}\n"
+        f"plugins = {', '.join(plugins)}\n"
+        "[mypy.plugins.django-stubs]\n"
+        f"django_settings_module = {settings}\n"
+    )
+    errors = mypy_errors("plugin_good.py", config=config)
+    assert any('has no attribute "aauthenticate"' in message for message in errors.values())
+    assert any('Invalid base class "Adapted"' in message for message in errors.values())
+
+
+@pytest.mark.slow
+def test_mypy_cache_keeps_the_synthesized_sides(tmp_path: Path) -> None:
+    # The second runs read the classes (module-level, local, dual_mode()'s) back from the cache.
+    for _ in range(2):
+        assert mypy_errors("plugin_good.py", cache=tmp_path) == {}
+        assert set(mypy_errors("plugin_bad.py", cache=tmp_path)) == marked_lines("plugin_bad.py")
