@@ -25,7 +25,6 @@ import contextlib
 import importlib
 import importlib.machinery
 import importlib.util
-import json
 import os
 import secrets
 import sys
@@ -35,10 +34,11 @@ from collections.abc import Collection, Iterator, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
+from .testing._report import render_reports
 from .testing.masking import MaskingStream
 
 if TYPE_CHECKING:
-    from .testing.runner import BackendPlan, BackendReport
+    from .testing._runner import BackendPlan, BackendReport, BackendTarget
 
 __all__ = [
     "INCOMPLETE",
@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     never_printed: set[str] = set()
     with (
-        _masked_output(never_printed),
+        _masked_output(never_printed) as status,
         _no_bytecode(),
         tempfile.TemporaryDirectory(prefix="auth-backend-sdk-") as scratch,
     ):
@@ -121,11 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             _keep_hypothesis_caches_in(scratch)
             plans = _plan(args.backends, args.contract, args.only)
             never_printed.update(secret for plan in plans for secret in plan.secrets)
-            reports = run_on_test_databases(plans)
+            reports = run_on_test_databases(plans, status=status)
         except UsageError as exc:
             print(f"{PROG} check: error: {exc}", file=sys.stderr)
             return 2
-        _print_reports(reports, as_json=args.json)
+        print(render_reports(reports, as_json=args.json))
         return exit_status(reports, strict=args.strict)
 
 
@@ -139,8 +139,13 @@ def exit_status(reports: Sequence[BackendReport], *, strict: bool = False) -> in
 
 
 @contextlib.contextmanager
-def _masked_output(secrets: Collection[str]) -> Iterator[None]:
-    """Mask ``secrets`` in everything the process prints, the backends' own logging included."""
+def _masked_output(secrets: Collection[str]) -> Iterator[TextIO]:
+    """Mask ``secrets`` in everything the process prints, the backends' own logging included.
+
+    Yields a masking stream of its own over stderr, for the progress line: its timer
+    flushes it at any time, which must not flush what the backends write to stderr in
+    pieces (masked whole, at their own flush).
+    """
     real = sys.stdout, sys.stderr
     errors = [getattr(stream, "errors", None) for stream in real]
     for stream in real:
@@ -149,9 +154,11 @@ def _masked_output(secrets: Collection[str]) -> Iterator[None]:
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     sys.stdout, sys.stderr = (cast(TextIO, MaskingStream(stream, secrets)) for stream in real)
+    status = cast(TextIO, MaskingStream(real[1], secrets))
     try:
-        yield
+        yield status
     finally:
+        status.flush()
         sys.stdout.flush()
         sys.stderr.flush()
         sys.stdout, sys.stderr = real
@@ -173,33 +180,35 @@ def _no_bytecode() -> Iterator[None]:
 
 
 def _plan(paths: list[str], contract: str | None, only: list[str]) -> list[BackendPlan]:
-    from .testing.runner import ContractModuleMismatch, plan_contracts
-    from .testing.selection import UnknownCheck
+    from .testing._runner import ContractModuleMismatch, plan_contracts
+    from .testing._selection import UnknownCheck
 
     contract_module = _import_contract_module(contract)
-    for path in paths:
-        _require_backend(path)
+    targets = [_load_backend(path) for path in paths]
     try:
-        return plan_contracts(paths, contract_module, only)
+        return plan_contracts(targets, contract_module, only)
     except UnknownCheck as exc:
         raise UsageError(f"--check: {exc}") from exc
     except ContractModuleMismatch as exc:
         raise UsageError(f"--contract: {exc}") from exc
 
 
-def run_on_test_databases(plans: list[BackendPlan]) -> list[BackendReport]:
-    """Run ``plans`` on test databases, showing progress: what the command reports."""
+def run_on_test_databases(
+    plans: list[BackendPlan], *, status: TextIO | None = None
+) -> list[BackendReport]:
+    """Run ``plans`` on test databases, showing progress on ``status`` (stderr if None): what
+    the command reports."""
     from django.test.runner import DiscoverRunner
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    from .testing.console import Progress
-    from .testing.runner import run_plans
+    from .testing._report import Progress
+    from .testing._runner import run_plans
 
     runner = DiscoverRunner(verbosity=0, interactive=False)
     setup_test_environment()
     try:
         databases = _set_up_databases(runner)
-        progress = Progress(total_backends=len(plans))
+        progress = Progress(status, total_backends=len(plans))
         try:
             reports = []
             for plan in plans:
@@ -261,17 +270,6 @@ def _keep_hypothesis_caches_in(directory: str) -> None:
     except ImportError:  # pragma: no cover - the parity checks then say how to install it
         return
     set_hypothesis_home_dir(os.path.join(directory, "hypothesis"))
-
-
-def _print_reports(reports: list[BackendReport], *, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps([report.as_json() for report in reports], indent=2))
-        return
-    from .testing.console import render_report, render_summary
-
-    print("\n\n".join(render_report(report) for report in reports))
-    if len(reports) > 1:
-        print("\n" + render_summary(reports))
 
 
 def set_up_django(settings_module: str | None, backends: Sequence[str], scratch: str) -> None:
@@ -342,27 +340,45 @@ def _import_contract_module(name: str | None) -> ModuleType | None:
         raise UsageError(f"cannot import contract module {name!r}: {_one_line(exc)}") from exc
 
 
-def _require_backend(path: str) -> None:
-    from django.utils.module_loading import import_string
+def _load_backend(path: str) -> BackendTarget:
+    """The backend class at ``path``, resolved once for the whole run; :exc:`UsageError`, on
+    one line, for a path that does not import, names no class, or no backend."""
+    from django.core.exceptions import ImproperlyConfigured
 
     from .auth.family import AUTHENTICATION
-    from .engine._loading import require_family
+    from .engine._loading import load_class, require_family
+    from .testing._runner import BackendTarget
 
     try:
-        target = import_string(path)
-    except ImportError as exc:
-        raise UsageError(f"cannot import {path!r}: {_one_line(exc)}") from exc
+        cls = load_class(path, caller="check")
     except Exception as exc:
+        # load_class's TypeError: the path imports, but names something else (a TypeError
+        # the module raised while importing leaves nothing imported).
+        found = _imported_value(path) if isinstance(exc, TypeError) else _NOTHING
+        if found is not _NOTHING and not isinstance(found, type):
+            raise UsageError(f"{path} is not a class but {type(found).__name__}") from exc
+        cause = exc.__cause__ if isinstance(exc, ImproperlyConfigured) else None
+        if isinstance(cause, ImportError):  # load_class's wrapper: say what the import said
+            raise UsageError(f"cannot import {path!r}: {_one_line(cause)}") from exc
         hint = ""
         if "INSTALLED_APPS" in str(exc):
             hint = " (pass --settings with a project that installs its app)"
         raise UsageError(f"cannot import {path!r}: {_one_line(exc)}{hint}") from exc
-    if not isinstance(target, type):
-        raise UsageError(f"{path} is not a class but {type(target).__name__}")
     try:
-        require_family(target, caller="check", family=AUTHENTICATION)
+        family = require_family(cls, caller="check", family=AUTHENTICATION)
     except TypeError as exc:
         raise UsageError(str(exc)) from exc
+    return BackendTarget(path, cls, family)
+
+
+_NOTHING = object()
+
+
+def _imported_value(path: str) -> object:
+    """What ``path`` names in a module already imported (nothing is imported), or _NOTHING."""
+    module_path, _, name = path.rpartition(".")
+    module = sys.modules.get(module_path)
+    return getattr(module, name, _NOTHING) if module is not None else _NOTHING
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,6 +1,6 @@
 """Concurrent logins with the default PBKDF2 hasher, and cold permission checks.
 
-Everything is measured side by side in one run (GUIDE.md section 5):
+Everything is measured side by side in one run (docs/performance.md, "What is measured"):
 
 * the machine's **hashing limit**: ``hashlib.pbkdf2_hmac`` with the default
   hasher's iterations, one thread per core, the same number of hashes as

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from auth_backend_sdk.cli import set_up_django
 
 if TYPE_CHECKING:
-    from auth_backend_sdk.testing.runner import BackendReport
+    from auth_backend_sdk.testing._runner import BackendReport
 
 BEFORE = [
     "examples.backends.LockoutBackend",
@@ -69,7 +69,7 @@ def show_system_checks() -> None:
 def run_contract_suite() -> list[BackendReport]:
     """The reports ``python -m auth_backend_sdk check CONTRACT_RUN --contract ...`` prints."""
     from auth_backend_sdk.cli import run_on_test_databases
-    from auth_backend_sdk.testing.runner import plan_contracts
+    from auth_backend_sdk.testing._runner import plan_contracts
 
     contract_module = importlib.import_module(CONTRACT_MODULE)
     return run_on_test_databases(plan_contracts(CONTRACT_RUN, contract_module))
@@ -81,7 +81,7 @@ def main() -> None:
         show_descriptions()
         show_system_checks()
 
-        from auth_backend_sdk.testing.console import render_report, render_summary
+        from auth_backend_sdk.testing._report import render_report, render_summary
 
         from .verdict import verdict
 

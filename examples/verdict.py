@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from auth_backend_sdk.testing.runner import BackendReport, CheckResult
+from auth_backend_sdk.testing._runner import BackendReport, CheckResult
 
 _MODE_ORDER = ("sync", "async", None)
 

@@ -281,7 +281,15 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
             source: getattr(self, f"_get_{source}_permissions")(user_obj) for source in sources
         }
         if len(sources) == 1 or not all(map(_combinable, querysets.values())):
+            # A sliced, DISTINCT ON or already combined queryset (an override's) cannot
+            # take part in a UNION: one query per source, as Django runs them.
             return {source: _as_strings(qs) for source, qs in querysets.items()}
+        # One round trip for both sources: each row tagged with the source it came
+        # from, so that a permission granted both directly and through a group lands
+        # in both sets (Django caches them apart). UNION ALL: the tags differ, so
+        # deduplicating would only cost a sort. order_by() on each part and on the
+        # whole: a compound statement takes no ORDER BY in its parts, and
+        # Permission's Meta.ordering must not bring one in.
         tagged = [
             qs.annotate(abs_source=Value(source))
             .values_list("content_type__app_label", "codename", "abs_source")

@@ -1,8 +1,9 @@
 """Backends as people write them: sync only, or async only, with no help from the SDK.
 
-Each reproduces one hazard of GUIDE.md section 1 when listed in
+Each reproduces one hazard of docs/explanation/hazards.md when listed in
 ``AUTHENTICATION_BACKENDS`` as it is; ``tests/wrapped.py`` adapts each with
-``dual_mode()``.
+``dual_mode()``. (a), the lockout, is the tutorial's ``LockoutBackend``
+(``docs/examples/tutorial/before.py``): one set of example backends.
 """
 
 from __future__ import annotations
@@ -11,28 +12,21 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
-from tests.testapp.models import ApiToken, Article, Lockout
+from docs.examples.tutorial.before import LockoutBackend
+from tests.testapp.models import ApiToken, Article
 
-
-class LockoutBackend(ModelBackend):
-    """(a) Refuses locked-out accounts outright, even with the right password."""
-
-    @sensitive_variables("password")
-    def authenticate(
-        self,
-        request: HttpRequest | None,
-        username: str | None = None,
-        password: str | None = None,
-        **kwargs: Any,
-    ) -> User | None:
-        if username is not None and Lockout.objects.filter(username=username).exists():
-            raise PermissionDenied(f"{username} is locked out")
-        return super().authenticate(request, username, password, **kwargs)
+__all__ = [
+    "EmailOnlyBackend",
+    "LockoutBackend",
+    "NoDeletionBackend",
+    "OneTimeCodeBackend",
+    "OwnerPermissionBackend",
+    "TokenBackend",
+]
 
 
 class TokenBackend(ModelBackend):

@@ -17,7 +17,7 @@ from django.utils.module_loading import import_string
 
 from auth_backend_sdk import describe
 from auth_backend_sdk.testing import BAD_VALUES, Mode
-from auth_backend_sdk.testing.runner import BackendReport, CheckResult
+from auth_backend_sdk.testing._runner import BackendReport, CheckResult
 from examples.verdict import verdict
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -34,7 +34,7 @@ PUBLIC_MODULES = [
     "auth_backend_sdk.auth.family",
     "auth_backend_sdk.protocols",
     "auth_backend_sdk.testing",
-    "auth_backend_sdk.auth.contract.bad_input",
+    "auth_backend_sdk.auth.contract.bad_values",
     "reference_backends",
 ]
 """The modules docs/reference/public_names.md lists."""

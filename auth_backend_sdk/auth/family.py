@@ -61,18 +61,18 @@ AUTH_BACKEND_PAIRS: tuple[MethodPair, ...] = (
 
 def _django_defaults(module: ModuleType) -> Iterator[ForeignDefault]:
     base = module.BaseBackend.__dict__
-    for name in ("aauthenticate", "aget_user", "aget_user_permissions", "aget_group_permissions"):
-        yield ForeignDefault(base[name], follows_twin=True, via=f"{name[1:]}()")
+    bridged = (*AUTHENTICATION_PAIRS, *PERMISSION_PAIRS[:2])  # to get_user/group_permissions
+    for pair in bridged:
+        yield ForeignDefault(base[pair.async_name], True, f"{pair.sync_name}()", "Django")
     yield ForeignDefault(
         base["aget_all_permissions"],
-        follows_twin=False,
-        via="aget_user_permissions() + aget_group_permissions()",
+        False,
+        "aget_user_permissions() + aget_group_permissions()",
+        "Django",
     )
-    yield ForeignDefault(base["ahas_perm"], follows_twin=False, via="aget_all_permissions()")
+    yield ForeignDefault(base["ahas_perm"], False, "aget_all_permissions()", "Django")
     yield ForeignDefault(
-        module.RemoteUserBackend.__dict__["aconfigure_user"],
-        follows_twin=True,
-        via="configure_user()",
+        module.RemoteUserBackend.__dict__["aconfigure_user"], True, "configure_user()", "Django"
     )
 
 

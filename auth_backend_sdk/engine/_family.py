@@ -52,12 +52,14 @@ class ForeignDefault(NamedTuple):
     ``follows_twin`` is True for a bridge that calls its twin through
     ``self`` (it honours any override of the twin, at the cost of a thread
     hop), and False for a composite over *other* methods (it bypasses an
-    override of its twin). ``via`` says what it calls, for ``describe()``.
+    override of its twin). ``via`` says what it calls, and ``library`` who ships
+    it, for ``describe()``.
     """
 
     function: Callable[..., Any]
     follows_twin: bool
     via: str
+    library: str = "library"
 
 
 @dataclass(frozen=True, eq=False)

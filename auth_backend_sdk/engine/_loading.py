@@ -22,10 +22,18 @@ def require_family(cls: type, *, caller: str, family: Family | None = None) -> F
             return found
         known = families()
     expected = " or ".join(f"{_article(f.name)} {f.name}" for f in known) or "a member of a family"
-    names = "; ".join(", ".join(pair.sync_name for pair in f.pairs) for f in known)
+    by_pairs = [f for f in known if f.is_member is None]
+    by_test = [f for f in known if f.is_member is not None]
+    reasons = []
+    if by_pairs:
+        names = ", ".join(pair.sync_name for f in by_pairs for pair in f.pairs)
+        reasons.append(f"defines none of: {names} (nor their async twins)")
+    if by_test:
+        names = " or ".join(f"{_article(f.name)} {f.name}" for f in by_test)
+        reasons.append(f"is not recognised as {names}")
     raise TypeError(
         f"{caller}() expects {expected}, but {cls.__module__}.{cls.__qualname__} "
-        f"defines none of: {names} (nor their async twins)."
+        f"{' and '.join(reasons) or 'is none'}."
     )
 
 

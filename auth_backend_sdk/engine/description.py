@@ -22,6 +22,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from .._columns import align
 from ._derivation import derivation_of
 from ._family import Family, MethodPair, foreign_default, is_trusted_module
 from ._loading import load_class, require_family
@@ -58,6 +59,8 @@ class Side:
     """``Class.method`` for sides the SDK derived; what a library default calls, otherwise."""
     library_default: bool = False
     """True for a default a library (Django) ships, such as ``BaseBackend.aget_user``."""
+    library: str = field(default="", compare=False)
+    """Who ships that default, as its family declares it (``"Django"``)."""
     value: object = field(default=None, repr=False, compare=False)
     qualified: bool = field(default=False, repr=False, compare=False)
     """Name the class with its module: the other side's class has the same name
@@ -78,7 +81,7 @@ class Side:
         if self.status is Status.NATIVE:
             return f"native in {self.where}"
         if self.library_default:
-            return f"Django default in {self.where}"
+            return f"{self.library} default in {self.where}"
         return f"derived from {self.derived_from}"
 
 
@@ -144,11 +147,7 @@ class BackendDescription:
             for p in self.pairs
             if not p.absent
         ]
-        widths = [max(len(row[i]) for row in rows) for i in range(3)]
-        lines = [f"{self.path} ({mode})"]
-        for row in rows:
-            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-            lines.append("  " + "  ".join([*cells, row[3]]).rstrip())
+        lines = [f"{self.path} ({mode})", *align(rows, indent="  ")]
         absent = [p.pair.sync_name for p in self.pairs if p.absent]
         if absent:
             lines.append("  absent: " + ", ".join(absent))
@@ -215,7 +214,9 @@ def _side(cls: type, name: str) -> Side:
         return Side(name, Status.DERIVED, owner, derivation.source_label, value=value)
     default = foreign_default(value)
     if default is not None:
-        return Side(name, Status.DERIVED, owner, default.via, True, value)
+        return Side(
+            name, Status.DERIVED, owner, default.via, True, library=default.library, value=value
+        )
     return Side(name, Status.NATIVE, owner, value=value)
 
 
@@ -241,13 +242,26 @@ def _honours(side: Side, twin: Side) -> bool:
     default = foreign_default(side.value)
     if default is None or default.follows_twin:
         return True
-    # A composite default mirrors only the library's own twin.
+    # A composite default (BaseBackend.aget_all_permissions sums aget_user_permissions() and
+    # aget_group_permissions()) never calls its twin: it recomputes the answer from other
+    # methods. The two agree only when the twin is the library's own native definition,
+    # which the library keeps in parity with the composite (its trusted modules). A twin
+    # written anywhere else (a project's override of get_all_permissions) or derived is not
+    # known to compute the same thing, and callers of the composite bypass it.
     return twin.status is Status.NATIVE and _trusted(twin)
 
 
 def _native_pair_hazard(cls: type, sync: Side, async_: Side) -> Hazard | None:
+    # Both sides written by hand. In one class, they were written together: no hazard here
+    # (the contract suite checks that they answer alike). In two classes, one class
+    # overrode one side and inherited the other, which knows nothing of the override;
+    # unless both come from modules a family trusts to keep their own twins in parity
+    # across their classes (Django's), that is the shadowing hazard.
     if sync.defined_in is async_.defined_in or (_trusted(sync) and _trusted(async_)):
         return None
+    # The side found earlier in the MRO is the override (the MRO rule: the most-derived
+    # definition wins, whether or not the two classes are related, as with mixins); the
+    # other side is the stale one, and its callers bypass the override.
     mro = cls.__mro__
     sync_rank = mro.index(sync.defined_in)
     async_rank = mro.index(async_.defined_in)

@@ -5,7 +5,7 @@
     print(hops.count)   # 2: one database round trip, one password hash
 
 Each ``sync_to_async`` call moves work to another thread and back: the unit
-of cost of async Django code built on the sync ORM (GUIDE.md section 5).
+of cost of async Django code built on the sync ORM (docs/explanation/threads_and_hops.md).
 The count follows the context: calls made by tasks the block starts count
 too, calls made by unrelated tasks running concurrently do not.
 """

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ..auth.contract.bad_input import BAD_VALUES
+    from ..auth.contract.bad_values import BAD_VALUES
     from ..auth.contract.capabilities import Capability, explain_capabilities, infer_capabilities
     from ..auth.contract.hooks import ContractHooks, Login
     from ..auth.contract.suites import AuthBackendContract, PermissionBackendContract
+    from ._reporting import ContractFailure
     from .harness import HookMissing
     from .modes import ASYNC, SYNC, Mode, Outcome
-    from .reporting import ContractFailure
 
 __all__ = [
     "ASYNC",
@@ -49,11 +49,11 @@ __all__ = [
 
 _LAZY = {
     "ASYNC": ".modes",
-    "BAD_VALUES": "..auth.contract.bad_input",
+    "BAD_VALUES": "..auth.contract.bad_values",
     "SYNC": ".modes",
     "AuthBackendContract": "..auth.contract.suites",
     "Capability": "..auth.contract.capabilities",
-    "ContractFailure": ".reporting",
+    "ContractFailure": "._reporting",
     "ContractHooks": "..auth.contract.hooks",
     "HookMissing": ".harness",
     "Login": "..auth.contract.hooks",

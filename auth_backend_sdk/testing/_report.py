@@ -23,10 +23,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._columns import align
-from .ledger import Measurements
+from ._ledger import Measurements
 
 if TYPE_CHECKING:
-    from .runner import BackendReport, CheckResult
+    from ._runner import BackendReport, CheckResult
 
 __all__ = [
     "Progress",

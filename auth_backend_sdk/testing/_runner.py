@@ -4,6 +4,11 @@ The ``check`` command is a thin shell around :func:`plan_contracts` and
 :func:`run_plans` (:func:`run_contracts` does both); tests of this repository
 use them too. Django must be set up before planning, and the test databases
 created (``DiscoverRunner.setup_databases()``) before running.
+
+Each backend is resolved once (:func:`load_target`): planning, ``describe()``
+and every contract test use that class, and each contract class infers the
+backend's capabilities once. What the reports look like is
+:mod:`~auth_backend_sdk.testing._report`'s business.
 """
 
 from __future__ import annotations
@@ -12,36 +17,40 @@ import enum
 import time
 import unittest
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import ModuleType, TracebackType
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, cast
 
 from django.utils.module_loading import import_string
 
+from ..engine._family import Family
 from ..engine._loading import load_class, require_family
 from ..engine.description import BackendDescription, describe
+from ._ledger import Measurements, measurements_for
+from ._reporting import ContractFailure
+from ._selection import CheckSelection, describe_test
 from .harness import ContractBase, HookMissing, Inference
-from .ledger import Measurements, measurements_for
 from .masking import MaskedError, mask
-from .reporting import ContractFailure
-from .selection import CheckSelection, describe_test
 
 __all__ = [
     "BackendPlan",
     "BackendReport",
+    "BackendTarget",
     "CheckResult",
     "ContractModuleMismatch",
     "contract_classes_for",
+    "load_target",
     "plan_contracts",
     "run_contracts",
     "run_plans",
 ]
 
-Status = Literal[
+RunStatus = Literal[
     "passed", "failed", "error", "skipped", "not run", "expected failure", "unexpected success"
 ]
-"""``skipped``: the check does not apply (a capability the backend lacks); ``not run``: it
-applies, but needs a hook the contract does not write (neither passed nor failed)."""
+"""What became of one contract test. ``skipped``: the check does not apply (a capability
+the backend lacks); ``not run``: it applies, but needs a hook the contract does not write
+(neither passed nor failed)."""
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
@@ -51,7 +60,7 @@ class CheckResult:
     """The test method, such as ``test_wrong_credentials_give_none_async``."""
     check: str
     mode: str | None
-    status: Status
+    status: RunStatus
     detail: str = ""
     needs: str = ""
     """For a check not run: the hook to write, such as ``user_credentials() or valid_login()``."""
@@ -74,7 +83,7 @@ class BackendReport:
     measurements: Measurements = field(default_factory=Measurements)
     seconds: float = 0.0
 
-    def count(self, *statuses: Status) -> int:
+    def count(self, *statuses: RunStatus) -> int:
         return sum(result.status in statuses for result in self.results)
 
     @property
@@ -120,100 +129,134 @@ class BackendReport:
         return needed
 
     def as_json(self) -> dict[str, Any]:
-        worst = self.measurements.worst_stall
-        return {
-            "backend": self.path,
-            "ok": self.ok,
-            "complete": self.complete,
-            "verdict": self.verdict,
-            "contracts": self.contracts,
-            "capabilities": sorted(c.value for c in self.capabilities),
-            "capabilities_inferred": self.capabilities_inferred,
-            "inferences": [
-                {"capabilities": sorted(c.value for c in i.capabilities), "reason": i.reason}
-                for i in self.inferences
-            ],
-            "describe": {
-                p.pair.sync_name: {
-                    "sync": str(p.sync),
-                    "async": str(p.async_),
-                    "verdict": p.verdict,
-                }
-                for p in self.description.pairs
-                if not p.absent
-            },
-            "passed": self.count("passed"),
-            "failed": self.failed,
-            "skipped": self.count("skipped"),
-            "not_run": self.count("not run"),
-            "missing_hooks": {hook: len(results) for hook, results in self.missing_hooks().items()},
-            "expected_failures": self.count("expected failure"),
-            "checks": [
-                {
-                    "test": r.test,
-                    "check": r.check,
-                    "mode": r.mode,
-                    "status": r.status,
-                    "detail": r.detail,
-                    **({"needs": r.needs} if r.needs else {}),
-                }
-                for r in self.results
-            ],
-            "hops": self.measurements.hops,
-            "stalls_ms": {k: round(v, 1) for k, v in self.measurements.stalls_ms.items()},
-            "worst_stall_ms": None if worst is None else round(worst[1], 1),
-            "seconds": round(self.seconds, 2),
-        }
+        """The report as ``--json`` prints it (``_report.as_json()``)."""
+        from ._report import as_json
+
+        return as_json(self)
 
 
 def _checks(count: int) -> str:
     return f"{count} check" if count == 1 else f"{count} checks"
 
 
+@dataclass(frozen=True)
+class BackendTarget:
+    """A backend to check: its class, resolved once, and the path it was named by."""
+
+    path: str
+    """As given (``reference_backends.ModelBackend``): what the reports show, and what the
+    contract classes' ``backend`` is set to."""
+    cls: type
+    family: Family
+
+
+def load_target(backend: str | type | BackendTarget) -> BackendTarget:
+    """Resolve ``backend`` (a dotted path or a class) to a member of a family, once.
+
+    Raises what :func:`~auth_backend_sdk.engine._loading.load_class` and
+    :func:`~auth_backend_sdk.engine._loading.require_family` raise.
+    """
+    if isinstance(backend, BackendTarget):
+        return backend
+    cls = load_class(backend, caller="check")
+    path = backend if isinstance(backend, str) else f"{cls.__module__}.{cls.__qualname__}"
+    return BackendTarget(path, cls, require_family(cls, caller="check"))
+
+
+class _Bound(ContractBase):
+    """The base the runner adds to each contract class it runs, bound to one backend.
+
+    The backend class is the one resolved once (``bound_to``), and the capabilities
+    are inferred once per backend class, not at each of the class's tests (each
+    asks :meth:`declared_capabilities`).
+    """
+
+    bound_to: ClassVar[BackendTarget]
+    _inferred: ClassVar[dict[type, frozenset[enum.Enum]]]
+    """Set on each bound class: its inferred capabilities, by backend class."""
+
+    @classmethod
+    def load_backend_class(cls) -> type:
+        bound = cls.bound_to
+        if cls.backend == bound.path or cls.backend is bound.cls:
+            return bound.cls
+        return super().load_backend_class()  # someone set another backend since
+
+    @classmethod
+    def inferred_capabilities(cls) -> frozenset[enum.Enum]:
+        # Keyed by the backend class itself: another backend set on the class since is
+        # inferred anew, never answered from this cache. (A contract that declares
+        # ``capabilities`` never gets here.)
+        cache: dict[type, frozenset[enum.Enum]] | None = vars(cls).get("_inferred")
+        if cache is None:  # a subclass made after binding
+            return super().inferred_capabilities()
+        backend = cls.load_backend_class()
+        if backend not in cache:
+            cache[backend] = super().inferred_capabilities()
+        return cache[backend]
+
+
 def contract_classes_for(
-    path: str, contract_module: ModuleType | None = None
+    backend: str | type | BackendTarget,
+    contract_module: ModuleType | None = None,
+    *,
+    named: dict[type[ContractBase], type | Exception] | None = None,
 ) -> list[type[ContractBase]]:
-    """The contract test classes to run for the backend at ``path``.
+    """The contract test classes to run for ``backend``.
 
     From ``contract_module``: its contract classes whose ``backend`` is this
     backend; or, in a module whose classes name no backend at all (hook
     providers), all of them, bound to this one. Otherwise, the contracts the
-    backend's methods call for, with the default hooks.
+    backend's methods call for, with the default hooks. ``named``: what each
+    of the module's classes names (:func:`_backends_named_in`), if known.
     """
     from django.test import TestCase
 
-    backend_class = load_class(path, caller="check")
+    target = load_target(backend)
     chosen: list[type[ContractBase]] = []
     if contract_module is not None:
         found = _contracts_in(contract_module)
-        chosen = [c for c in found if _names(c, backend_class)]
-        if not any(getattr(c, "backend", None) is not None for c in found):
+        if named is None:
+            named = _backends_named_in(contract_module)
+        chosen = [c for c in found if named.get(c) is target.cls]
+        if not named:
+            # A module whose classes name no backend only supplies hooks and capabilities
+            # (the tutorial's): they apply to whichever backend is checked.
             chosen = found
     if not chosen:
-        chosen = default_contracts(backend_class)
+        # A module whose classes name backends, none of them this one: its classes that
+        # name no backend are bases of the named ones (hooks shared by several backends),
+        # not contracts for every backend. Run the defaults, as without a module: one
+        # command can check backends with a contract and backends without
+        # (plan_contracts refuses a module that names only backends not checked).
+        chosen = _default_contracts(target)
     runnable: list[type[ContractBase]] = []
     for contract in chosen:
-        bases = (contract,) if issubclass(contract, unittest.TestCase) else (contract, TestCase)
-        runnable.append(
-            type(
-                contract.__name__,
-                bases,
-                {
-                    "backend": path,
-                    "__module__": contract.__module__,
-                    # One ledger entry per backend, not per contract class.
-                    "__qualname__": f"{contract.__qualname__}[{path}]",
-                },
-            )
+        bases: tuple[type, ...] = (_Bound, contract)
+        if not issubclass(contract, unittest.TestCase):
+            bases += (TestCase,)
+        bound = type(
+            contract.__name__,
+            bases,
+            {
+                "backend": target.path,
+                "bound_to": target,
+                "_inferred": {},
+                "__module__": contract.__module__,
+                # One ledger entry per backend, not per contract class.
+                "__qualname__": f"{contract.__qualname__}[{target.path}]",
+            },
         )
+        runnable.append(cast("type[ContractBase]", bound))
     return runnable
 
 
-def default_contracts(backend_class: type) -> list[type[ContractBase]]:
+def _default_contracts(target: BackendTarget) -> list[type[ContractBase]]:
     """The suites its family runs on a backend no contract module names."""
-    family = require_family(backend_class, caller="check")
-    choose: Callable[[type], list[type[ContractBase]]] = import_string(family.default_contracts)
-    return choose(backend_class)
+    choose: Callable[[type], list[type[ContractBase]]] = import_string(
+        target.family.default_contracts
+    )
+    return choose(target.cls)
 
 
 class ContractModuleMismatch(ValueError):
@@ -231,28 +274,40 @@ def _contracts_in(module: ModuleType) -> list[type[ContractBase]]:
     ]
 
 
-def _require_a_contract_for_one_of(paths: Sequence[str], module: ModuleType) -> None:
+def _backends_named_in(module: ModuleType) -> dict[type[ContractBase], type | Exception]:
+    """The backend class each contract class of ``module`` that names one names (or why it
+    cannot be loaded); each loaded once."""
+    named: dict[type[ContractBase], type | Exception] = {}
+    for contract in _contracts_in(module):
+        if getattr(contract, "backend", None) is None:
+            continue
+        try:
+            named[contract] = contract.load_backend_class()
+        except Exception as exc:
+            named[contract] = exc
+    return named
+
+
+def _require_a_contract_for_one_of(
+    targets: Sequence[BackendTarget],
+    module: ModuleType,
+    named: dict[type[ContractBase], type | Exception],
+) -> None:
     """Refuse a module that looks written for other backends than those checked (a typo).
 
     Every backend its classes name must load; and a backend that none of
     them names may run the defaults only if each named class is for a
     backend checked.
     """
-    named = [c for c in _contracts_in(module) if getattr(c, "backend", None) is not None]
-    if not named:
-        return
-    checked = [load_class(path, caller="check") for path in paths]
-    targets: dict[type, type] = {}
-    for contract in named:
-        try:
-            targets[contract] = contract.load_backend_class()
-        except Exception as exc:
+    for contract, backend in named.items():
+        if isinstance(backend, Exception):
             raise ContractModuleMismatch(
                 f"{module.__name__}.{contract.__qualname__} names {_target(contract)}, which "
-                f"cannot be loaded: {type(exc).__name__}: {exc}"
-            ) from exc
-    elsewhere = [c for c, target in targets.items() if target not in checked]
-    unnamed = [p for p, b in zip(paths, checked, strict=True) if b not in targets.values()]
+                f"cannot be loaded: {type(backend).__name__}: {backend}"
+            ) from backend
+    checked = [target.cls for target in targets]
+    elsewhere = [c for c, backend in named.items() if backend not in checked]
+    unnamed = [t.path for t in targets if t.cls not in named.values()]
     if elsewhere and unnamed:
         found = ", ".join(f"{c.__qualname__} ({_target(c)})" for c in elsewhere)
         raise ContractModuleMismatch(
@@ -264,16 +319,6 @@ def _require_a_contract_for_one_of(paths: Sequence[str], module: ModuleType) -> 
 def _target(contract: type) -> str:
     target: str | type = contract.backend  # type: ignore[attr-defined]
     return target if isinstance(target, str) else f"{target.__module__}.{target.__qualname__}"
-
-
-def _names(contract: type, backend_class: type) -> bool:
-    target = getattr(contract, "backend", None)
-    if target is None:
-        return False
-    try:
-        return load_class(target, caller="check") is backend_class
-    except (ImportError, TypeError, ValueError):
-        return False
 
 
 class _Recorder(unittest.TestResult):
@@ -294,7 +339,7 @@ class _Recorder(unittest.TestResult):
         self._on_start(describe_test(test)[0])
 
     def _record(
-        self, test: unittest.TestCase, status: Status, detail: str = "", needs: str = ""
+        self, test: unittest.TestCase, status: RunStatus, detail: str = "", needs: str = ""
     ) -> None:
         check, mode = describe_test(test)
         result = CheckResult(
@@ -345,44 +390,53 @@ def _explain(err: ExcInfo) -> str:
 class BackendPlan:
     """What will run against one backend: its contract classes and the selected tests."""
 
-    path: str
+    target: BackendTarget
     contracts: list[type[ContractBase]]
     tests: list[unittest.TestCase]
     secrets: frozenset[str]
     """What the contracts' ``secrets()`` return: masked in everything reported."""
 
+    @property
+    def path(self) -> str:
+        return self.target.path
+
 
 def plan_contracts(
-    paths: Sequence[str],
+    backends: Sequence[str | type | BackendTarget],
     contract_module: ModuleType | None = None,
     only: Collection[str] = (),
 ) -> list[BackendPlan]:
     """The contract tests to run against each backend, in order; nothing runs yet.
 
-    ``only``: names of checks or test methods to run (see
-    :class:`~auth_backend_sdk.testing.selection.CheckSelection`); all if empty.
-    Raises :exc:`~auth_backend_sdk.testing.selection.UnknownCheck` for a name
+    ``backends``: dotted paths or classes, resolved here once each, or targets
+    already resolved (:func:`load_target`). ``only``: names of checks or test
+    methods to run (see
+    :class:`~auth_backend_sdk.testing._selection.CheckSelection`); all if empty.
+    Raises :exc:`~auth_backend_sdk.testing._selection.UnknownCheck` for a name
     that selects nothing in any backend's contracts, and for a selection that
     selects nothing of one backend (whose empty run would pass);
     :exc:`ContractModuleMismatch` for a ``contract_module`` whose contract
     classes name none of the backends (a typo would run the defaults).
     """
+    targets = [load_target(backend) for backend in backends]
+    named: dict[type[ContractBase], type | Exception] = {}
     if contract_module is not None:
-        _require_a_contract_for_one_of(paths, contract_module)
+        named = _backends_named_in(contract_module)
+        _require_a_contract_for_one_of(targets, contract_module, named)
     loaded = []
-    for path in paths:
-        contracts = contract_classes_for(path, contract_module)
+    for target in targets:
+        contracts = contract_classes_for(target, contract_module, named=named)
         tests = [test for contract in contracts for test in _tests_of(contract)]
-        loaded.append((path, contracts, tests))
+        loaded.append((target, contracts, tests))
     selection = CheckSelection.of(only, (test for _, _, tests in loaded for test in tests))
     return [
         BackendPlan(
-            path,
+            target,
             contracts,
-            selection.among(tests, path),
+            selection.among(tests, target.path),
             frozenset(secret for test in tests for secret in _secrets_of(test)),
         )
-        for path, contracts, tests in loaded
+        for target, contracts, tests in loaded
     ]
 
 
@@ -421,7 +475,7 @@ def run_plans(
 
 
 def run_contracts(
-    paths: Sequence[str],
+    backends: Sequence[str | type | BackendTarget],
     *,
     contract_module: ModuleType | None = None,
     on_start: Callable[[str, str], None] = lambda path, check: None,
@@ -432,16 +486,18 @@ def run_contracts(
 
     ``only``: names of checks to run (such as ``"authentication_parity"``); all if empty.
     """
-    plans = plan_contracts(paths, contract_module, only)
+    plans = plan_contracts(backends, contract_module, only)
     return run_plans(plans, on_start=on_start, on_result=on_result)
 
 
 def _report_for(plan: BackendPlan) -> BackendReport:
     first = plan.contracts[0]
     inferred = first.capabilities is None
+    target = plan.target
     return BackendReport(
-        path=plan.path,
-        description=describe(plan.path),
+        path=target.path,
+        # The class resolved once, under the name it was given.
+        description=replace(describe(target.cls, family=target.family), path=target.path),
         contracts=[c.__name__ for c in plan.contracts],
         capabilities=first.declared_capabilities(),
         capabilities_inferred=inferred,

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from ..engine._loading import load_class
-from .ledger import Measurements, measurements_for
+from ._ledger import Measurements, measurements_for
+from ._reporting import fail, render_inputs, render_outcome
 from .masking import mask_exception
 from .modes import ASYNC, SYNC, Mode, Outcome
-from .reporting import fail, render_inputs, render_outcome
 
 __all__ = ["Check", "ContractBase", "HookMissing", "Inference", "check"]
 
@@ -142,14 +142,14 @@ class ContractBase:
     """What every contract class declares. Set ``backend``; the rest has defaults.
 
     A family's suites subclass it: they say how to infer the capabilities of
-    a backend (:meth:`inferred_capabilities`), which values are secrets, and
-    the settings checks run under (:meth:`checking`).
+    a backend (``inferred_capabilities()``), which values are secrets, and
+    the settings checks run under (``checking()``).
     """
 
     backend: ClassVar[str | type]
     """The backend under test: a dotted path or a class."""
     capabilities: ClassVar[Collection[enum.Enum | str] | None] = None
-    """What the backend supports; ``None`` infers it (:meth:`inferred_capabilities`)."""
+    """What the backend supports; ``None`` infers it (``inferred_capabilities()``)."""
     expected_failures: ClassVar[Mapping[str, str]] = {}
     """Test method name to the reason it is expected to fail (must fail: strict)."""
     max_loop_stall_ms: ClassVar[float] = 50.0
@@ -214,7 +214,7 @@ class ContractBase:
 
     @classmethod
     def declared_capabilities(cls) -> frozenset[enum.Enum]:
-        """``capabilities``, or those inferred (:meth:`inferred_capabilities`)."""
+        """``capabilities``, or those inferred (``inferred_capabilities()``)."""
         if cls.capabilities is not None:
             return frozenset(cls.coerce_capability(c) for c in cls.capabilities)
         return cls.inferred_capabilities()
@@ -226,7 +226,7 @@ class ContractBase:
 
     @classmethod
     def explain_capabilities(cls) -> tuple[Inference, ...]:
-        """How :meth:`inferred_capabilities` read the backend: one line per inference."""
+        """How ``inferred_capabilities()`` read the backend: one line per inference."""
         return ()
 
     @classmethod
@@ -302,7 +302,7 @@ class ContractBase:
 
 
 def _render(value: object, secrets: tuple[str, ...]) -> str:
-    from .reporting import render_value
+    from ._reporting import render_value
 
     return render_value(value, secrets)
 

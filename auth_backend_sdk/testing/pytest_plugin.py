@@ -10,7 +10,8 @@
   arguments and locals, which hold credentials (and which pytest cuts short,
   past masking), and the rest is masked
   (:func:`~auth_backend_sdk.testing.masking.mask`).
-* After the run: thread hops and event-loop stalls per contract class.
+* After the run: thread hops and event-loop stalls per contract class, as the
+  ``check`` command's report prints them (:mod:`~auth_backend_sdk.testing._report`).
 
 Nothing here imports Django: pytest loads plugins before settings exist.
 """
@@ -23,7 +24,8 @@ from typing import Any
 
 import pytest
 
-from .ledger import all_measurements
+from ._ledger import all_measurements
+from ._report import measurement_lines
 from .masking import contains_secret, mask
 from .modes import ASYNC, SYNC, Mode
 
@@ -115,9 +117,5 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.section("auth-backend-sdk contract measurements")
     for label, measurements in measured.items():
         terminalreporter.write_line(label)
-        if measurements.hops:
-            hops = " | ".join(f"{k} {v}" for k, v in measurements.hops.items())
-            terminalreporter.write_line(f"  thread hops: {hops}")
-        worst = measurements.worst_stall
-        if worst is not None:
-            terminalreporter.write_line(f"  worst event-loop stall: {worst[1]:.1f} ms ({worst[0]})")
+        for line in measurement_lines(measurements, indent="  "):
+            terminalreporter.write_line(line)

@@ -1,37 +1,25 @@
 """Three backends written the way most backends in the wild are: one side only.
 
 Each shows one hazard when it is listed in ``AUTHENTICATION_BACKENDS`` as it
-is; ``docs/examples/auth_backends.py`` adapts each with one line.
+is; ``docs/examples/auth_backends.py`` adapts each with one line. The first,
+``LockoutBackend`` (hazard 1, the shadowed override), is the one of
+``examples/backends.py``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest
 
-LOCKED_OUT = {"mallory"}
+from examples.backends import LOCKED_OUT, LockoutBackend
+
+__all__ = ["LOCKED_OUT", "LockoutBackend", "OneTimeCodeBackend", "ReviewerPermissionBackend"]
+
 REVIEWERS = {"alice"}
 ONE_TIME_CODES = {"alice": "424242"}
-
-
-class LockoutBackend(ModelBackend):
-    """Hazard 1, shadowed override: refuses locked-out accounts, on the sync side only."""
-
-    def authenticate(
-        self,
-        request: HttpRequest | None,
-        username: str | None = None,
-        password: str | None = None,
-        **kwargs: Any,
-    ) -> User | None:
-        if isinstance(username, str) and username in LOCKED_OUT:
-            raise PermissionDenied(f"{username} is locked out")
-        return super().authenticate(request, username, password, **kwargs)
 
 
 class ReviewerPermissionBackend:

@@ -1,4 +1,4 @@
-"""The hazards of GUIDE.md section 1, through Django's own entry points.
+"""The hazards of docs/explanation/hazards.md, through Django's own entry points.
 
 Each synthetic backend is tested twice: as written (the hazard is real on the
 running Django version) and adapted with ``dual_mode()`` (both modes agree).

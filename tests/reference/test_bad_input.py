@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from auth_backend_sdk.auth.contract.bad_input import BAD_VALUES, MARK
+from auth_backend_sdk.auth.contract.bad_values import BAD_VALUES, MARK
 from auth_backend_sdk.testing import Mode
 from reference_backends import ModelBackend, RemoteUserBackend
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from auth_backend_sdk.testing import AuthBackendContract
-from auth_backend_sdk.testing.runner import plan_contracts
-from auth_backend_sdk.testing.selection import UnknownCheck
+from auth_backend_sdk.testing._runner import plan_contracts
+from auth_backend_sdk.testing._selection import UnknownCheck
 from docs.examples.check_command import check
 
 MODEL_BACKEND = "reference_backends.ModelBackend"

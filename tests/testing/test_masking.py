@@ -27,7 +27,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auth_backend_sdk.testing import Mode, pytest_plugin
-from auth_backend_sdk.testing.console import render_report
+from auth_backend_sdk.testing._report import render_report
+from auth_backend_sdk.testing._reporting import render_outcome, render_value
+from auth_backend_sdk.testing._runner import run_contracts
 from auth_backend_sdk.testing.masking import (
     MASK,
     MaskedError,
@@ -36,8 +38,6 @@ from auth_backend_sdk.testing.masking import (
     mask_exception,
 )
 from auth_backend_sdk.testing.modes import Outcome
-from auth_backend_sdk.testing.reporting import render_outcome, render_value
-from auth_backend_sdk.testing.runner import run_contracts
 from tests.testing import leaky, setup_secrets
 from tests.testing.leaky import END, PASSWORD, START
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from auth_backend_sdk.testing import Capability, ContractHooks, Mode, PermissionBackendContract
-from auth_backend_sdk.testing.runner import BackendReport, run_contracts
+from auth_backend_sdk.testing._runner import BackendReport, run_contracts
 from reference_backends import ModelBackend
 
 pytestmark = pytest.mark.django_db(transaction=True)

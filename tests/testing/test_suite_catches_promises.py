@@ -15,7 +15,7 @@ import pytest
 from django.test import TestCase, override_settings
 
 from auth_backend_sdk.testing import AuthBackendContract, PermissionBackendContract
-from auth_backend_sdk.testing.runner import run_contracts
+from auth_backend_sdk.testing._runner import run_contracts
 from bench import mutant_contracts
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,7 +13,7 @@ import unittest
 
 import pytest
 
-from auth_backend_sdk.testing.runner import plan_contracts, run_contracts
+from auth_backend_sdk.testing._runner import plan_contracts, run_contracts
 from bench import mutant_contracts
 from bench.mutants import CONTROLS, MUTANTS
 

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from auth_backend_sdk.testing import Capability, explain_capabilities, infer_capabilities
-from auth_backend_sdk.testing.runner import (
+from auth_backend_sdk.testing._runner import (
     BackendReport,
     ContractModuleMismatch,
     plan_contracts,

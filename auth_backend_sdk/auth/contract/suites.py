@@ -18,13 +18,13 @@ from __future__ import annotations
 from .checks.authentication import AuthenticationChecks
 from .checks.bad_input import BadInputChecks
 from .checks.event_loop import LoginEventLoopChecks, PermissionEventLoopChecks
-from .checks.hops import AuthenticationHopChecks, PermissionHopChecks
 from .checks.isolation import IsolationChecks
 from .checks.parity import AuthenticationParityChecks, PermissionParityChecks
 from .checks.password_hashing import PasswordHashingChecks
 from .checks.permissions import PermissionChecks
 from .checks.structure import StructureChecks
 from .checks.subclass import SubclassAuthenticationChecks, SubclassPermissionChecks
+from .checks.thread_hops import AuthenticationHopChecks, PermissionHopChecks
 
 __all__ = ["AuthBackendContract", "PermissionBackendContract"]
 

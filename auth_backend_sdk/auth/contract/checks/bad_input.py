@@ -1,6 +1,6 @@
 """Bad input: malformed credentials give the documented result, quietly.
 
-Each credential in turn gets each value of :data:`~.bad_input.BAD_VALUES`
+Each credential in turn gets each value of ``auth_backend_sdk.testing.BAD_VALUES``
 (``None``, an int, bytes, a megabyte, a NUL byte, a lone surrogate, ...).
 No exception may escape (except ``PermissionDenied`` from a backend that
 declares it), and no credential value may appear in an exception message,
@@ -17,11 +17,11 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 
+from ....testing._reporting import fail, render_outcome
 from ....testing.harness import check
 from ....testing.masking import contains_secret
 from ....testing.modes import Mode
-from ....testing.reporting import fail, render_outcome
-from ..bad_input import BAD_VALUES, MARK
+from ..bad_values import BAD_VALUES, MARK
 from ..base import AuthContractBase
 from ..capabilities import AUTHENTICATES, Capability, CredentialStyle, credential_style
 

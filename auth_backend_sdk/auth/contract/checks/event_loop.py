@@ -21,9 +21,9 @@ from django.conf import global_settings
 from django.test import override_settings
 
 from ....engine.loop_stall import measure_stall
+from ....testing._reporting import fail
 from ....testing.harness import check
 from ....testing.modes import ASYNC
-from ....testing.reporting import fail
 from ..base import AuthContractBase
 from ..capabilities import ANSWERS_PERMISSIONS, AUTHENTICATES, Capability
 from .authentication import LoginHelpers

@@ -20,10 +20,10 @@ from typing import Any
 
 from django.db import transaction
 
+from ....testing._reporting import fail, render_inputs, render_outcome
 from ....testing.harness import HookMissing, check
 from ....testing.masking import mask
 from ....testing.modes import ASYNC, SYNC, Mode, Outcome
-from ....testing.reporting import fail, render_inputs, render_outcome
 from ..capabilities import (
     ANSWERS_PERMISSIONS,
     AUTHENTICATES,

@@ -34,9 +34,9 @@ from django.contrib.auth.hashers import (
 from django.db.models.signals import pre_save
 from django.test import override_settings
 
+from ....testing._reporting import fail, render_inputs, render_outcome
 from ....testing.harness import check
 from ....testing.modes import Mode
-from ....testing.reporting import fail, render_inputs, render_outcome
 from ..base import AuthContractBase
 from ..capabilities import Capability
 

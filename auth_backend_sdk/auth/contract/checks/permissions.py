@@ -19,9 +19,9 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 
 from ....engine._resolution import lookup
+from ....testing._reporting import fail, render_outcome
 from ....testing.harness import check
 from ....testing.modes import Mode
-from ....testing.reporting import fail, render_outcome
 from ...family import AUTHENTICATION
 from ..base import AuthContractBase
 from ..capabilities import GLOBAL_PERMISSIONS, Capability

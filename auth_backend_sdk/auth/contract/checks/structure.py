@@ -14,8 +14,8 @@ calling them.
 from __future__ import annotations
 
 from ....engine.description import describe
+from ....testing._reporting import fail
 from ....testing.harness import check
-from ....testing.reporting import fail
 from ...family import AUTHENTICATION, AUTHENTICATION_PAIRS
 from ..base import AuthContractBase
 from ..capabilities import CredentialStyle, credential_style

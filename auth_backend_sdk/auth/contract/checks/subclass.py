@@ -19,9 +19,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from ....testing._reporting import fail, render_inputs, render_outcome
 from ....testing.harness import check
 from ....testing.modes import ASYNC, SYNC, Mode, Outcome
-from ....testing.reporting import fail, render_inputs, render_outcome
 from ..base import AuthContractBase
 from ..capabilities import AUTHENTICATES, Capability, CredentialStyle, credential_style
 from .permissions import PermissionHelpers

@@ -14,9 +14,9 @@ from typing import Any
 from asgiref.sync import async_to_sync
 
 from ....engine.hops import count_hops
+from ....testing._reporting import fail
 from ....testing.harness import check
 from ....testing.modes import ASYNC
-from ....testing.reporting import fail
 from ..base import AuthContractBase
 from ..capabilities import ANSWERS_PERMISSIONS, AUTHENTICATES, Capability
 from .authentication import LoginHelpers
