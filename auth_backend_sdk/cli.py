@@ -345,7 +345,6 @@ def _load_backend(path: str) -> BackendTarget:
     one line, for a path that does not import, names no class, or no backend."""
     from django.core.exceptions import ImproperlyConfigured
 
-    from .auth.family import AUTHENTICATION
     from .engine._loading import load_class, require_family
     from .testing._runner import BackendTarget
 
@@ -365,9 +364,11 @@ def _load_backend(path: str) -> BackendTarget:
             hint = " (pass --settings with a project that installs its app)"
         raise UsageError(f"cannot import {path!r}: {_one_line(exc)}{hint}") from exc
     try:
-        family = require_family(cls, caller="check", family=AUTHENTICATION)
+        family = require_family(cls, caller="check")
     except TypeError as exc:
         raise UsageError(str(exc)) from exc
+    if not family.default_contracts:
+        raise UsageError(f"{path}: the {family.name} family declares no contract suites to run")
     return BackendTarget(path, cls, family)
 
 

@@ -31,6 +31,8 @@ PUBLIC_MODULES = [
     "auth_backend_sdk.engine.description",
     "auth_backend_sdk.engine",
     "auth_backend_sdk.engine.hops",
+    "auth_backend_sdk.engine.flow",
+    "auth_backend_sdk.engine.loop_stall",
     "auth_backend_sdk.auth.family",
     "auth_backend_sdk.protocols",
     "auth_backend_sdk.testing",

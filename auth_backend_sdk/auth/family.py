@@ -83,6 +83,14 @@ AUTHENTICATION = declare_family(
         mixin="auth_backend_sdk.auth.mixin.DualModeMixin",
         system_checks="auth_backend_sdk.auth.system_checks.register_checks",
         default_contracts="auth_backend_sdk.auth.contract.default_contracts",
+        # User.get_all_permissions() and its kin skip a backend lacking the method.
+        when_missing={
+            "get_user_permissions": frozenset(),
+            "get_group_permissions": frozenset(),
+            "get_all_permissions": frozenset(),
+            "has_perm": False,
+            "has_module_perms": False,
+        },
         library_defaults={DJANGO_BACKENDS_MODULE: _django_defaults},
         # ModelBackend.get_all_permissions only caches what the composite default
         # computes; Django keeps its own sync and async definitions in parity.

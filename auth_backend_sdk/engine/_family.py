@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -84,6 +85,9 @@ class Family:
     """Whether a class is a member; by default, whether it defines a side of any pair."""
     system_checks: str = ""
     """Dotted path of a function registering the family's Django system checks."""
+    when_missing: Mapping[str, object] = field(default_factory=dict)
+    """Sync name -> what the library's dispatch answers for a member lacking that pair
+    (Django's ``User.has_perm()`` skips such a backend: ``False``)."""
     default_contracts: str = ""
     """Dotted path of a function giving the contract suites to run on a member that no
     contract module names (``check`` without ``--contract``)."""
@@ -131,6 +135,7 @@ _family_modules: list[str] = []
 _pending_defaults: list[tuple[str, Callable[[ModuleType], Iterable[ForeignDefault]]]] = []
 _foreign_defaults: dict[int, ForeignDefault] = {}
 _trusted_modules: set[str] = set()
+_registering = threading.Lock()
 
 
 def declare_family(family: Family) -> Family:
@@ -176,19 +181,23 @@ def family_of(cls: type) -> Family | None:
 
 def _register_loaded_defaults() -> None:
     # Each library's defaults are registered once its module is in sys.modules:
-    # before that, no class can inherit them.
-    for entry in list(_pending_defaults):
-        module_name, list_defaults = entry
-        module = sys.modules.get(module_name)
-        if module is None:
-            continue
-        for default in list_defaults(module):
-            _foreign_defaults[id(default.function)] = default
-        _pending_defaults.remove(entry)
+    # before that, no class can inherit them. Classes may be created in several
+    # threads at once (backends imported lazily by workers): one registers.
+    with _registering:
+        for entry in list(_pending_defaults):
+            module_name, list_defaults = entry
+            module = sys.modules.get(module_name)
+            if module is None:
+                continue
+            for default in list_defaults(module):
+                _foreign_defaults[id(default.function)] = default
+            _pending_defaults.remove(entry)
 
 
 def foreign_default(value: object) -> ForeignDefault | None:
     """The registration of ``value`` as a library default, if it is one."""
+    if len(_families) < len(_family_modules):
+        families()  # a family not imported yet has not declared its defaults
     if _pending_defaults:
         _register_loaded_defaults()
     entry = _foreign_defaults.get(id(value))

@@ -7,7 +7,7 @@ from django.utils.module_loading import import_string
 
 from ._family import Family, families, family_of
 
-__all__ = ["load_class", "require_family"]
+__all__ = ["article", "load_class", "require_family"]
 
 
 def require_family(cls: type, *, caller: str, family: Family | None = None) -> Family:
@@ -21,7 +21,7 @@ def require_family(cls: type, *, caller: str, family: Family | None = None) -> F
         if found is not None:
             return found
         known = families()
-    expected = " or ".join(f"{_article(f.name)} {f.name}" for f in known) or "a member of a family"
+    expected = " or ".join(f"{article(f.name)} {f.name}" for f in known) or "a member of a family"
     by_pairs = [f for f in known if f.is_member is None]
     by_test = [f for f in known if f.is_member is not None]
     reasons = []
@@ -29,7 +29,7 @@ def require_family(cls: type, *, caller: str, family: Family | None = None) -> F
         names = ", ".join(pair.sync_name for f in by_pairs for pair in f.pairs)
         reasons.append(f"defines none of: {names} (nor their async twins)")
     if by_test:
-        names = " or ".join(f"{_article(f.name)} {f.name}" for f in by_test)
+        names = " or ".join(f"{article(f.name)} {f.name}" for f in by_test)
         reasons.append(f"is not recognised as {names}")
     raise TypeError(
         f"{caller}() expects {expected}, but {cls.__module__}.{cls.__qualname__} "
@@ -37,7 +37,8 @@ def require_family(cls: type, *, caller: str, family: Family | None = None) -> F
     )
 
 
-def _article(noun: str) -> str:
+def article(noun: str) -> str:
+    """``"a"`` or ``"an"``, for ``noun``."""
     return "an" if noun[:1] in "aeiou" else "a"
 
 

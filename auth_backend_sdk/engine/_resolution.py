@@ -150,20 +150,20 @@ class DualMode:
 
 
 def pairs_of(cls: type) -> tuple[MethodPair, ...]:
-    """The pairs the engine resolves on ``cls``: its family's, or its own."""
-    family: Family | None = getattr(cls, "__dual_mode_family__", None)
-    if family is not None:
-        return family.pairs
+    """The pairs the engine resolves on ``cls``: its own, if it lists some, or its family's."""
     pairs: tuple[MethodPair, ...] = getattr(cls, "__dual_mode_pairs__", ())
-    return pairs
+    if pairs:
+        return pairs
+    family: Family | None = getattr(cls, "__dual_mode_family__", None)
+    return family.pairs if family is not None else ()
 
 
 def pair_named(cls: type, sync_name: str) -> MethodPair:
     """The pair whose sync side is ``sync_name``, as ``cls``'s family declares it.
 
-    For a class outside any family (a user model, a module's functions), the
-    one pair of that name the declared families agree on. ``KeyError`` naming
-    the class when there is none.
+    Failing that (a class outside any family, such as a module of functions,
+    or one whose own pairs do not include it), the one pair of that name the
+    declared families agree on. ``KeyError`` naming the class when there is none.
     """
     family = None if pairs_of(cls) else family_of(cls)
     own = pairs_of(cls) or (family.pairs if family is not None else ())

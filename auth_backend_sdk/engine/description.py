@@ -59,12 +59,12 @@ class Side:
     """``Class.method`` for sides the SDK derived; what a library default calls, otherwise."""
     library_default: bool = False
     """True for a default a library (Django) ships, such as ``BaseBackend.aget_user``."""
-    library: str = field(default="", compare=False)
-    """Who ships that default, as its family declares it (``"Django"``)."""
     value: object = field(default=None, repr=False, compare=False)
     qualified: bool = field(default=False, repr=False, compare=False)
     """Name the class with its module: the other side's class has the same name
     (``sesame.backends.ModelBackend`` subclasses Django's ``ModelBackend``)."""
+    library: str = field(default="", compare=False)
+    """Who ships that default, as its family declares it (``"Django"``)."""
 
     @property
     def where(self) -> str:

@@ -7,7 +7,7 @@ The same class runs under Django's test runner (with ``TestCase``) and under
 pytest (with or without it).
 
 This package is the generic contract harness (:mod:`.harness`: checks
-declared once, run per mode; :mod:`.modes`, :mod:`.runner`, the pytest
+declared once, run per mode; :mod:`.modes`, :mod:`._runner`, the pytest
 plugin); each family's suites live with the family (the authentication
 suites in :mod:`auth_backend_sdk.auth.contract`) and are public here.
 

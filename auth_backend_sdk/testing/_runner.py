@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Literal, cast
 from django.utils.module_loading import import_string
 
 from ..engine._family import Family
-from ..engine._loading import load_class, require_family
+from ..engine._loading import article, load_class, require_family
 from ..engine.description import BackendDescription, describe
 from ._ledger import Measurements, measurements_for
 from ._reporting import ContractFailure
@@ -253,10 +253,19 @@ def contract_classes_for(
 
 def _default_contracts(target: BackendTarget) -> list[type[ContractBase]]:
     """The suites its family runs on a backend no contract module names."""
+    if not target.family.default_contracts:
+        raise NoContractSuites(
+            f"{target.path} is {article(target.family.name)} {target.family.name}, and "
+            f"that family declares no contract suites (Family.default_contracts)"
+        )
     choose: Callable[[type], list[type[ContractBase]]] = import_string(
         target.family.default_contracts
     )
     return choose(target.cls)
+
+
+class NoContractSuites(TypeError):
+    """The backend's family has no contract suites to run."""
 
 
 class ContractModuleMismatch(ValueError):

@@ -17,55 +17,61 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import async_to_sync
 
+from ..engine._family import MethodPair, family_of
 from ..engine._resolution import pair_named
 
 __all__ = ["ASYNC", "SYNC", "Mode", "Outcome"]
 
-# What Django's user-model dispatch returns for a backend lacking the method.
-_SKIPPED_BY_DJANGO: dict[str, object] = {
-    "get_user_permissions": frozenset(),
-    "get_group_permissions": frozenset(),
-    "get_all_permissions": frozenset(),
-    "has_perm": False,
-    "has_module_perms": False,
-}
+Method = str | MethodPair
+"""A method, by the sync name of a declared pair (``"authenticate"``), or a pair itself
+(``MethodPair("check_password", "acheck_password")``) for methods outside every family."""
 
 
 class Mode(enum.Enum):
     SYNC = "sync"
     ASYNC = "async"
 
-    def method_name(self, obj: object, sync_name: str) -> str:
-        """The name of this mode's side of the pair ``sync_name`` of ``obj``'s family."""
+    def method_name(self, method: Method, obj: object = None) -> str:
+        """The name of this mode's side of ``method``.
+
+        A sync name is looked up in the pairs of ``obj``'s family (of any
+        family, without ``obj``): twin names are declared, never built.
+        """
+        pair = method if isinstance(method, MethodPair) else None
         if self is Mode.SYNC:
-            return sync_name
-        cls = obj if isinstance(obj, type) else type(obj)
-        return pair_named(cls, sync_name).async_name
+            return method if isinstance(method, str) else method.sync_name
+        if pair is None:
+            cls = obj if isinstance(obj, type) else type(obj)
+            pair = pair_named(cls, cast(str, method))
+        return pair.async_name
 
-    def call(self, obj: object, sync_name: str, *args: Any, **kwargs: Any) -> Any:
+    def call(self, obj: object, method: Method, *args: Any, **kwargs: Any) -> Any:
         """Call the method; raise what it raises. A missing side raises ``AttributeError``."""
-        method: Callable[..., Any] = getattr(obj, self.method_name(obj, sync_name))
+        bound: Callable[..., Any] = getattr(obj, self.method_name(method, obj))
         if self is Mode.ASYNC:
-            return async_to_sync(method)(*args, **kwargs)
-        return method(*args, **kwargs)
+            return async_to_sync(bound)(*args, **kwargs)
+        return bound(*args, **kwargs)
 
-    def outcome(self, obj: object, sync_name: str, *args: Any, **kwargs: Any) -> Outcome:
-        """What the call returned or raised, or what Django makes of a missing side."""
-        name = self.method_name(obj, sync_name)
+    def outcome(self, obj: object, method: Method, *args: Any, **kwargs: Any) -> Outcome:
+        """What the call returned or raised, or what the library makes of a missing side."""
+        name = self.method_name(method, obj)
         if not callable(getattr(obj, name, None)):
-            if sync_name in _SKIPPED_BY_DJANGO:
+            sync_name = Mode.SYNC.method_name(method)
+            family = family_of(obj if isinstance(obj, type) else type(obj))
+            skipped = {} if family is None else family.when_missing
+            if sync_name in skipped:
                 return Outcome(
                     self,
                     name,
-                    value=_SKIPPED_BY_DJANGO[sync_name],
+                    value=skipped[sync_name],
                     note=f"{name} is missing, so Django skips this backend",
                 )
             return Outcome(self, name, missing=True, note=f"{name} is missing")
-        return self.capture(name, lambda: self.call(obj, sync_name, *args, **kwargs))
+        return self.capture(name, lambda: self.call(obj, method, *args, **kwargs))
 
     def capture(self, method: str, call: Callable[[], object]) -> Outcome:
         """Run ``call`` (already in this mode) and record what it returned or raised."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -16,33 +15,9 @@ from auth_backend_sdk.auth.family import AUTHENTICATION  # noqa: E402
 from auth_backend_sdk.engine._family import families  # noqa: E402
 from auth_backend_sdk.mypy_plugin import DualModePlugin  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-CASES = Path(__file__).parent / "typing" / "cases"
+from .typing import ROOT, marked_lines, mypy_errors  # noqa: E402
+
 PLUGIN = "auth_backend_sdk.mypy_plugin"
-
-
-def mypy_errors(
-    case: str, *, config: Path = ROOT / "pyproject.toml", cache: Path | None = None
-) -> dict[int, str]:
-    """mypy's errors in ``case``, by line; fails on a crash."""
-    cache_options = (
-        ["--cache-dir", str(cache)] if cache else ["--no-incremental", "--cache-dir", "/dev/null"]
-    )
-    stdout, stderr, status = mypy_api.run(
-        ["--config-file", str(config), *cache_options, str(CASES / case)]
-    )
-    assert status in (0, 1), stdout + stderr  # 2: mypy (or the plugin) crashed
-    errors: dict[int, str] = {}
-    for line in stdout.splitlines():
-        match = re.match(rf".*{re.escape(case)}:(\d+): error: (.*)", line)
-        if match:
-            errors[int(match.group(1))] = match.group(2)
-    return errors
-
-
-def marked_lines(case: str) -> set[int]:
-    lines = (CASES / case).read_text().splitlines()
-    return {number for number, line in enumerate(lines, 1) if line.endswith("# error")}
 
 
 def test_the_plugin_learns_pairs_and_mixins_from_the_family_declarations() -> None:

@@ -72,7 +72,7 @@ def test_instances_classes_and_dotted_paths_describe_the_same_class() -> None:
 def test_the_table_shows_every_defined_pair() -> None:
     table = str(describe(backends.LockoutBackend))
     lines = table.splitlines()
-    assert lines[0] == "tests.backends.LockoutBackend (not dual-mode)"
+    assert lines[0] == "docs.examples.tutorial.before.LockoutBackend (not dual-mode)"
     assert lines[1].split() == ["pair", "sync", "async", "verdict"]
     authenticate = next(line for line in lines if line.strip().startswith("authenticate"))
     assert "native in LockoutBackend" in authenticate

@@ -566,7 +566,8 @@ def test_pair_named_gives_a_member_its_family_pair() -> None:
     assert pair_named(MemoryStore, "purge") == MethodPair("purge", "apurge")
     assert pair_named(Book, "tally") == MethodPair("tally", "tally_async")
     assert pair_named(ModelBackend, "has_perm") == MethodPair("has_perm", "ahas_perm")
-    assert ASYNC.method_name(MemoryStore(), "__setitem__") == "aput"
+    assert ASYNC.method_name("__setitem__", MemoryStore()) == "aput"
+    assert ASYNC.method_name(MethodPair("check_password", "acheck_password")) == "acheck_password"
 
 
 def test_pair_named_gives_a_class_outside_any_family_the_pair_the_families_agree_on() -> None:

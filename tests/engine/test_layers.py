@@ -300,3 +300,30 @@ def test_no_twin_name_is_built_by_a_rule_outside_the_family_declarations() -> No
         for line in twin_name_rules(path.read_text(encoding="utf-8"))
     ]
     assert offenders == [], "use Family.twin_name() or the declared MethodPair"
+
+
+def test_library_defaults_count_even_where_no_family_module_was_imported_first() -> None:
+    # A project without "auth_backend_sdk" in INSTALLED_APPS: nothing imports the
+    # authentication family before describe() looks at Django's defaults.
+    done = _run_without_settings(
+        """
+        import django
+        from django.conf import settings
+        settings.configure(INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"])
+        django.setup()
+        import sys
+        from django.contrib.auth.backends import BaseBackend
+        from auth_backend_sdk.engine import MethodPair
+        from auth_backend_sdk.engine.description import describe
+
+        class TokenBackend(BaseBackend):
+            def authenticate(self, request, token=None):
+                return None
+
+        assert "auth_backend_sdk.auth.family" not in sys.modules
+        pair = describe(TokenBackend, pairs=[MethodPair("authenticate", "aauthenticate")])
+        print(pair.pair("authenticate").async_, pair.pair("authenticate").verdict)
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Django default in BaseBackend ok"

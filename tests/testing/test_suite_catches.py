@@ -127,5 +127,5 @@ def test_backend_mode_fixture_runs_each_mode(backend_mode: Mode, db: None) -> No
     backend = ModelBackend()
     assert backend_mode.call(backend, "get_user", user.pk) == user
     outcome = backend_mode.outcome(backend, "authenticate", None, username="fixture-user")
-    assert outcome.method == backend_mode.method_name(backend, "authenticate")
+    assert outcome.method == backend_mode.method_name("authenticate", backend)
     assert outcome.key == ("returned", None)

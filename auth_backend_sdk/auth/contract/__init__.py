@@ -2,7 +2,9 @@
 
 :class:`~.suites.AuthBackendContract` and :class:`~.suites.PermissionBackendContract`
 are public as ``auth_backend_sdk.testing.AuthBackendContract`` and
-``auth_backend_sdk.testing.PermissionBackendContract``.
+``auth_backend_sdk.testing.PermissionBackendContract``; :func:`default_contracts`
+is what the family declares for the ``check`` command to run on a backend no
+contract module names.
 """
 
 from __future__ import annotations
@@ -11,7 +13,12 @@ from .base import AuthContractBase
 from .capabilities import ANSWERS_PERMISSIONS, AUTHENTICATES, Capability, infer_capabilities
 from .suites import AuthBackendContract, PermissionBackendContract
 
-__all__ = ["AuthBackendContract", "PermissionBackendContract", "default_contracts"]
+__all__ = [
+    "AuthBackendContract",
+    "AuthContractBase",
+    "PermissionBackendContract",
+    "default_contracts",
+]
 
 
 def default_contracts(backend_class: type) -> list[type[AuthContractBase]]:

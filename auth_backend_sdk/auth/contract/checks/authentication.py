@@ -177,7 +177,7 @@ class AuthenticationChecks(LoginHelpers):
         path = self.backend_path()
         user = self.create_user()
         login = self.valid_login(user)
-        name = mode.method_name(self.backend_class, "authenticate")
+        name = mode.method_name("authenticate", self.backend_class)
         call = mode.run(auth.authenticate, auth.aauthenticate)
         with override_settings(AUTHENTICATION_BACKENDS=[path]):
             outcome = mode.capture(name, lambda: call(login.request, **login.credentials))

@@ -90,7 +90,7 @@ class BadInputChecks(AuthContractBase):
                     problems.append(f"{case}: {render_outcome(outcome, secrets)}, not None")
         if problems:
             test = f"test_bad_credentials_are_refused_quietly_{mode.value}"
-            method = mode.method_name(self.backend_class, "authenticate")
+            method = mode.method_name("authenticate", self.backend_class)
             raise fail(
                 f"{method} ({mode.value}) mishandled bad credentials",
                 *problems,

@@ -141,7 +141,7 @@ class PasswordHashingChecks(AuthContractBase):
                 elif outcome.raised is not None or outcome.value is not None:
                     problems.append(f"{case} ({inputs}): {render_outcome(outcome)}, not None")
         if problems:
-            method = mode.method_name(self.backend_class, "authenticate")
+            method = mode.method_name("authenticate", self.backend_class)
             raise fail(
                 f"{method} ({mode.value}) must run the default "
                 "password hasher once, and return None",
@@ -155,7 +155,7 @@ class PasswordHashingChecks(AuthContractBase):
     def outdated_hashes_are_upgraded_on_login(self, mode: Mode) -> None:
         """A login stores a hash by the preferred hasher in place of an outdated one, alone."""
         self.require_stored_passwords()
-        method = f"{mode.method_name(self.backend_class, 'authenticate')} ({mode.value})"
+        method = f"{mode.method_name('authenticate', self.backend_class)} ({mode.value})"
         with hashers(last=OutdatedPasswordHasher):
             user = store_outdated_hash(self.create_user(), self.password)
             outdated = user.password

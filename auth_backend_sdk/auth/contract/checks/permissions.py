@@ -292,7 +292,7 @@ class PermissionChecks(PermissionHelpers):
             if listed != granted:
                 raise fail(
                     f"with_perm({perm!r}) disagrees with "
-                    f"{mode.method_name(self.backend_class, 'has_perm')} ({mode.value})",
+                    f"{mode.method_name('has_perm', self.backend_class)} ({mode.value})",
                     f"listed only:  {sorted(listed - granted)}",
                     f"granted only: {sorted(granted - listed)}",
                     "User.objects.with_perm() asks the backends: each must list whom it grants.",
