@@ -65,7 +65,7 @@ def test_json_report_of_a_failing_backend_exits_1() -> None:
         "--settings",
         "tests.settings",
         "--contract",
-        "tests.testing.test_example_backends",
+        "tests.auth.contract.test_example_backends",
         "--check",
         "permission_denied_crosses_unchanged",
         "--check",

@@ -145,7 +145,7 @@ def test_a_username_matched_in_another_case_in_one_mode_fails_parity() -> None:
 
 def test_remote_user_hooks_skipped_in_async_fail_in_async_only() -> None:
     failed = failures(
-        "tests.testing.broken.RemoteUserHooksSkippedInAsync", "remote_user_hooks_are_followed"
+        "tests.auth.contract.broken.RemoteUserHooksSkippedInAsync", "remote_user_hooks_are_followed"
     )
     assert set(failed) == {"test_remote_user_hooks_are_followed_async"}
     detail = failed["test_remote_user_hooks_are_followed_async"]
@@ -172,7 +172,7 @@ def test_djangos_async_side_bypasses_overrides_of_permission_methods() -> None:
     ("backend", "caught"),
     [
         ("reference_backends.ModelBackend", False),
-        ("tests.testing.broken.UsernameFieldIgnored", True),
+        ("tests.auth.contract.broken.UsernameFieldIgnored", True),
     ],
 )
 def test_a_password_backend_takes_the_username_under_username_field(
@@ -194,7 +194,7 @@ def test_a_password_backend_takes_the_username_under_username_field(
 
 def test_a_remote_user_backend_letting_inactive_users_in_fails_the_oracle() -> None:
     failed = failures(
-        "tests.testing.broken.RemoteUserSkipsUserCanAuthenticate", "authentication_parity"
+        "tests.auth.contract.broken.RemoteUserSkipsUserCanAuthenticate", "authentication_parity"
     )
     detail = failed["test_authentication_parity"]
     assert "disagrees with Django's tables (the oracle)" in detail
@@ -204,7 +204,7 @@ def test_a_remote_user_backend_letting_inactive_users_in_fails_the_oracle() -> N
 
 def test_with_perm_listing_users_for_an_object_fails_without_object_permissions() -> None:
     failed = failures(
-        "tests.testing.broken.WithPermIgnoresObjects", "with_perm_lists_whom_has_perm_grants"
+        "tests.auth.contract.broken.WithPermIgnoresObjects", "with_perm_lists_whom_has_perm_grants"
     )
     assert set(failed) == {
         "test_with_perm_lists_whom_has_perm_grants_sync",

@@ -1,8 +1,9 @@
 """Contract classes for each kind, bound to the classes as shipped (and adapted, for two).
 
-``check --contract tests.testing.kinds.contracts`` picks, for each backend it checks, the class
-here that names it. The docs' contracts (``docs/examples/kinds/contracts.py``) name the
-adapted backends; here the same contracts name the classes as shipped. The two kinds the
+``check --contract tests.auth.contract.kinds.contracts`` picks, for each backend it
+checks, the class here that names it. The docs' contracts
+(``docs/examples/kinds/contracts.py``) name the adapted backends; here the same
+contracts name the classes as shipped. The two kinds the
 docs do not show, OpenID Connect and a token credential, are written here.
 """
 
@@ -72,7 +73,7 @@ def provider() -> Provider:
 
 
 def setting(name: str) -> Any:
-    """A setting of ``tests/testing/kinds/settings.py`` (not of the type checker's settings)."""
+    """A setting of ``kinds/settings.py`` (not of the type checker's settings)."""
     return getattr(settings, name)
 
 
@@ -155,7 +156,7 @@ class OIDCShipped(OIDCContract):
 
 
 class OIDCAdapted(OIDCContract):
-    backend = "tests.testing.kinds.backends.OIDCAuthenticationBackend"
+    backend = "tests.auth.contract.kinds.backends.OIDCAuthenticationBackend"
 
 
 # -- A token credential: django-sesame -----------------------------------------------
@@ -212,4 +213,4 @@ class SesameShipped(SesameContract):
 
 
 class SesameAdapted(SesameContract):
-    backend = "tests.testing.kinds.backends.SesameBackend"
+    backend = "tests.auth.contract.kinds.backends.SesameBackend"

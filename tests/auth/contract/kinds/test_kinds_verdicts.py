@@ -82,14 +82,14 @@ EXPECTED_WITH_CONTRACT = {
 }
 
 
-# The contracts' expected_failures (tests/testing/kinds/contracts.py): each a deviation of the
+# The contracts' expected_failures (tests/auth/contract/kinds/contracts.py): each a deviation of the
 # package from Django's contract, the same in both modes.
 ACCEPTED = {
-    "tests.testing.kinds.backends.OIDCAuthenticationBackend": {
+    "tests.auth.contract.kinds.backends.OIDCAuthenticationBackend": {
         "test_wrong_credentials_give_none_sync",
         "test_wrong_credentials_give_none_async",
     },
-    "tests.testing.kinds.backends.SesameBackend": {
+    "tests.auth.contract.kinds.backends.SesameBackend": {
         "test_bad_credentials_are_refused_quietly_sync",
         "test_bad_credentials_are_refused_quietly_async",
     },

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docs.examples.kinds.settings import *  # noqa: F403
 
-ROOT_URLCONF = "tests.testing.kinds.urls"
+ROOT_URLCONF = "tests.auth.contract.kinds.urls"
 
 # mozilla-django-oidc reads these when a backend is made. The contract module points the
 # endpoints at its provider while its checks run; without it, nothing is asked of them.

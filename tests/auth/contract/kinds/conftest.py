@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-SETTINGS = "tests.testing.kinds.settings"
-TEST_CONTRACTS = "tests.testing.kinds.contracts"
+ROOT = Path(__file__).resolve().parents[4]
+SETTINGS = "tests.auth.contract.kinds.settings"
+TEST_CONTRACTS = "tests.auth.contract.kinds.contracts"
 DOCS_SETTINGS = "docs.examples.kinds.settings"
 DOCS_CONTRACTS = "docs.examples.kinds.contracts"
 DOCS_BACKENDS = "docs.examples.kinds.backends"
@@ -53,13 +53,13 @@ KINDS = [
     Kind(
         "OIDC code flow",
         "mozilla_django_oidc.auth.OIDCAuthenticationBackend",
-        "tests.testing.kinds.backends.OIDCAuthenticationBackend",
+        "tests.auth.contract.kinds.backends.OIDCAuthenticationBackend",
         TEST_CONTRACTS,
     ),
     Kind(
         "token credential",
         "sesame.backends.ModelBackend",
-        "tests.testing.kinds.backends.SesameBackend",
+        "tests.auth.contract.kinds.backends.SesameBackend",
         TEST_CONTRACTS,
     ),
     Kind(
@@ -79,14 +79,14 @@ SHIPPED = [kind.shipped for kind in KINDS]
 ADAPTED = [kind.adapted for kind in KINDS]
 DOCS_ADAPTED = [kind.adapted for kind in KINDS if kind.contract == DOCS_CONTRACTS]
 TEST_ADAPTED = [kind.adapted for kind in KINDS if kind.contract == TEST_CONTRACTS]
-OIDC_ADAPTED = "tests.testing.kinds.backends.OIDCAuthenticationBackend"
+OIDC_ADAPTED = "tests.auth.contract.kinds.backends.OIDCAuthenticationBackend"
 
 # The arguments after ``check`` of each run, and the environment it adds.
 RUNS: dict[str, tuple[list[str], dict[str, str]]] = {
     "shipped, no contract": ([*SHIPPED, "--settings", SETTINGS, "--json"], {}),
     "adapted, no contract": ([*ADAPTED, "--settings", SETTINGS, "--json", "--strict"], {}),
-    # The contract classes of tests/testing/kinds/contracts.py name the classes as shipped, and the
-    # two adapted classes the docs do not show.
+    # The contract classes of tests/auth/contract/kinds/contracts.py name the classes as
+    # shipped, and the two adapted classes the docs do not show.
     "contract": (
         [*SHIPPED, *TEST_ADAPTED, "--settings", SETTINGS, "--contract", TEST_CONTRACTS, "--json"],
         {},

@@ -25,7 +25,7 @@ def failures(report: BackendReport) -> dict[str, str]:
 
 
 def test_a_logged_password_fails_bad_input_without_repeating_it() -> None:
-    report = run("tests.testing.broken.LeakyBackend", "bad_credentials_are_refused_quietly")
+    report = run("tests.auth.contract.broken.LeakyBackend", "bad_credentials_are_refused_quietly")
     failed = failures(report)
     assert set(failed) == {
         "test_bad_credentials_are_refused_quietly_sync",
@@ -38,7 +38,7 @@ def test_a_logged_password_fails_bad_input_without_repeating_it() -> None:
 
 
 def test_a_cache_shared_between_users_fails_isolation() -> None:
-    report = run("tests.testing.broken.SharedCacheBackend", "grants_stay_with_their_user")
+    report = run("tests.auth.contract.broken.SharedCacheBackend", "grants_stay_with_their_user")
     failed = failures(report)
     assert set(failed) == {
         "test_grants_stay_with_their_user_sync",
@@ -51,7 +51,9 @@ def test_a_cache_shared_between_users_fails_isolation() -> None:
 
 
 def test_a_blocking_async_method_fails_the_event_loop_check() -> None:
-    report = run("tests.testing.broken.BlockingBackend", "get_user_does_not_block_the_event_loop")
+    report = run(
+        "tests.auth.contract.broken.BlockingBackend", "get_user_does_not_block_the_event_loop"
+    )
     (failed,) = failures(report).values()
     assert "aget_user:" in failed
     assert "blocked the event loop longer than 50 ms" in failed
@@ -60,7 +62,9 @@ def test_a_blocking_async_method_fails_the_event_loop_check() -> None:
 
 def test_an_async_side_that_diverges_fails_parity_with_both_results() -> None:
     report = run(
-        "tests.testing.broken.DivergingBackend", "permission_parity", "has_perm_follows_grants"
+        "tests.auth.contract.broken.DivergingBackend",
+        "permission_parity",
+        "has_perm_follows_grants",
     )
     failed = failures(report)
     assert set(failed) == {"test_permission_parity", "test_has_perm_follows_grants_async"}
@@ -71,7 +75,7 @@ def test_an_async_side_that_diverges_fails_parity_with_both_results() -> None:
 
 
 def test_shadowed_lockout_fails_and_passes_once_adapted() -> None:
-    from tests.testing import test_example_backends
+    from tests.auth.contract import test_example_backends
 
     checks = ("permission_denied_crosses_unchanged",)
     as_written, adapted = run_contracts(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .conftest import DOCS_ADAPTED, RUNS, Run
 
-DOCS = Path(__file__).resolve().parents[3] / "docs"
+DOCS = Path(__file__).resolve().parents[4] / "docs"
 PAGE = DOCS / "howto" / "contracts_for_each_kind.md"
 CONTRACTS = DOCS / "examples" / "kinds" / "contracts.py"
 
