@@ -1,7 +1,7 @@
-"""Make Django authentication backends correct and fast in both sync and async mode.
+"""Make Django authentication backends and session stores correct and fast in both modes.
 
 Layers, from the bottom: :mod:`.engine` (the generic core), one package per
-family (:mod:`.auth`), then the tools (:mod:`.testing`, the ``check``
+family (:mod:`.auth`, :mod:`.sessions`), then the tools (:mod:`.testing`, the ``check``
 command, :mod:`.mypy_plugin`). The families shipped here are wired below;
 the engine imports each the first time it needs to know them.
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .engine.description import describe
 
 add_family_module("auth_backend_sdk.auth.family")
+add_family_module("auth_backend_sdk.sessions.family")
 
 __all__ = [
     "BaseBackend",

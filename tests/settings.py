@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from typing import Any
 
 from tools.pgcluster import django_database
@@ -23,9 +24,18 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "guardian",
+    # Real third-party session stores (tests/sessions/): each has its own Session model.
+    "qsessions",
+    "user_sessions",
     "auth_backend_sdk",
     "tests.testapp",
 ]
+
+# Both third-party Session models name their user foreign key's reverse accessor
+# `session_set`; no test reaches a session through the user.
+SILENCED_SYSTEM_CHECKS = ["fields.E304"]
+# django-user-sessions 2.0 imports pkg_resources, which warns on import.
+warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
 
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",

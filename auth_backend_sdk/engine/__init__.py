@@ -6,7 +6,7 @@ engine, ``describe()``, ``dual_mode()`` and the tools learn it from there.
 This package imports nothing from ``django.contrib``.
 
 Public here: :class:`DualMode`, :class:`Family`, :class:`MethodPair`,
-:class:`ForeignDefault`, :func:`declare_family`,
+:class:`ForeignDefault`, :class:`Preparation`, :func:`declare_family`,
 :exc:`SyncMethodInEventLoopError`; and the modules :mod:`.description`,
 :mod:`.hops`, :mod:`.loop_stall` and :mod:`.flow`.
 """
@@ -14,11 +14,11 @@ Public here: :class:`DualMode`, :class:`Family`, :class:`MethodPair`,
 from __future__ import annotations
 
 from ._derivation import SyncMethodInEventLoopError
-from ._family import Family, ForeignDefault, MethodPair, declare_family
+from ._family import Family, ForeignDefault, MethodPair, Preparation, declare_family
 from ._resolution import DualMode
 
 # Documented where users import them from.
-for _public in (DualMode, Family, ForeignDefault, MethodPair):
+for _public in (DualMode, Family, ForeignDefault, MethodPair, Preparation):
     _public.__module__ = __name__
 del _public
 
@@ -27,6 +27,7 @@ __all__ = [
     "Family",
     "ForeignDefault",
     "MethodPair",
+    "Preparation",
     "SyncMethodInEventLoopError",
     "declare_family",
 ]

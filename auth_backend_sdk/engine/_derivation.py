@@ -35,6 +35,8 @@ from typing import Any, cast
 
 from asgiref.sync import AsyncToSync, SyncToAsync, iscoroutinefunction
 
+from ._family import Preparation
+
 __all__ = [
     "Derivation",
     "SyncMethodInEventLoopError",
@@ -68,10 +70,15 @@ class Derivation:
     name: str
     holder: type
     """The class the derived method was set on."""
+    preparation: Preparation | None = None
+    """For an async side run on the loop: what it awaits first."""
 
     @property
     def source_label(self) -> str:
-        return f"{self.owner.__name__}.{self.source_name}"
+        label = f"{self.owner.__name__}.{self.source_name}"
+        if self.preparation is not None:
+            return f"{label} on the loop after {self.preparation.method}()"
+        return label
 
     def follows(self, value: object, defined_in: type | None) -> bool:
         """Whether a call runs ``value``, found as the source's name on ``defined_in``.
@@ -91,7 +98,12 @@ def derivation_of(value: object) -> Derivation | None:
 
 
 def derive_async(
-    owner: type, source_name: str, name: str, holder: type | None = None
+    owner: type,
+    source_name: str,
+    name: str,
+    holder: type | None = None,
+    *,
+    preparation: Preparation | None = None,
 ) -> Callable[..., Any] | classmethod[Any, ..., Any]:
     """Build ``<name>`` for ``holder``: an ``async def`` running ``owner.<source_name>``.
 
@@ -100,10 +112,20 @@ def derive_async(
     every call on the thread Django's ORM uses for the request, so database
     connections and transactions stay consistent with the sync code the
     method was written for. A classmethod source gives a classmethod.
+
+    With a ``preparation``, the source only touches state another method
+    loads: the derived side awaits that method, then runs the source on the
+    event loop, with no thread hop.
     """
     holder = owner if holder is None else holder
     source, function = _source(owner, source_name, name, want_coroutine=False)
     replacement_of = _replacement_finder(source, source_name, owner, holder)
+    if preparation is not None:
+        return _dress(
+            _on_the_loop(function, replacement_of, preparation),
+            function,
+            Derivation(owner, source_name, source, name, holder, preparation),
+        )
 
     def unseal(self: Any, sealed: _SealedArguments) -> Any:
         replaced = replacement_of(self)
@@ -118,6 +140,26 @@ def derive_async(
         return await bridge(self, _SealedArguments(args, kwargs))
 
     return _dress(derived, function, Derivation(owner, source_name, source, name, holder))
+
+
+def _on_the_loop(
+    function: Callable[..., Any],
+    replacement_of: Callable[[Any], Callable[..., Any] | None],
+    preparation: Preparation,
+) -> Callable[..., Any]:
+    prepare_name = preparation.method
+    unless_given = preparation.unless_given
+
+    async def derived(self: Any, *args: Any, **kwargs: Any) -> Any:
+        __traceback_hide__ = True
+        if not unless_given or not any(keyword in kwargs for keyword in unless_given):
+            await getattr(self, prepare_name)()
+        replaced = replacement_of(self)
+        if replaced is not None:
+            return replaced(*args, **kwargs)
+        return function(self, *args, **kwargs)
+
+    return derived
 
 
 def derive_sync(

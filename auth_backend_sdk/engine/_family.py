@@ -31,6 +31,7 @@ __all__ = [
     "Family",
     "ForeignDefault",
     "MethodPair",
+    "Preparation",
     "add_family_module",
     "declare_family",
     "families",
@@ -55,12 +56,33 @@ class ForeignDefault(NamedTuple):
     hop), and False for a composite over *other* methods (it bypasses an
     override of its twin). ``via`` says what it calls, and ``library`` who ships
     it, for ``describe()``.
+
+    ``kept`` is True for a default the library keeps in parity with the twin
+    *its own class* defines (Django's ``SessionBase._aget_session`` with
+    ``SessionBase._get_session``): where that class decides the pair (no
+    subclass overrides either side), the default is kept instead of derived,
+    so it costs no thread hop. It never shadows an override below it.
     """
 
     function: Callable[..., Any]
     follows_twin: bool
     via: str
     library: str = "library"
+    kept: bool = False
+
+
+class Preparation(NamedTuple):
+    """How to derive the async side of a pair whose sync side only touches loaded state.
+
+    The derived async side awaits ``self.<method>()`` (which loads the state
+    asynchronously, through whatever wins for that pair), then runs the sync
+    side on the event loop: no thread hop. A call passing any keyword in
+    ``unless_given`` does not load first (Django's ``get_expiry_age(expiry=...)``
+    is documented never to load the session).
+    """
+
+    method: str
+    unless_given: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,6 +113,9 @@ class Family:
     default_contracts: str = ""
     """Dotted path of a function giving the contract suites to run on a member that no
     contract module names (``check`` without ``--contract``)."""
+    prepared: Mapping[str, Preparation] = field(default_factory=dict)
+    """Sync name -> the :class:`Preparation` of a pair whose sync side only touches
+    state loaded by another method (a session's ``__setitem__``)."""
 
     def pair(self, sync_name: str) -> MethodPair:
         """The pair whose sync side is ``sync_name``; ``KeyError`` for any other name."""

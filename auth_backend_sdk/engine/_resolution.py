@@ -7,7 +7,8 @@ each pair is resolved by walking the MRO:
 * the first class that *natively* defines either side decides;
 * if it defines only one side, the other is derived from it (see
   :mod:`._derivation`);
-* if it defines both, both are kept;
+* if it defines both, both are kept (a library default the family marks
+  ``kept``, beside the twin its own class defines, counts as defined there);
 * if no class defines either side, the pair stays absent: Django dispatches
   with ``hasattr()`` and must keep seeing what it saw before.
 
@@ -21,11 +22,12 @@ very hazard this engine removes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ._derivation import derivation_of, derive_async, derive_sync
-from ._family import MethodPair, families, family_of, foreign_default
+from ._family import MethodPair, Preparation, families, family_of, foreign_default
 
 if TYPE_CHECKING:
     from ._family import Family
@@ -39,6 +41,7 @@ __all__ = [
     "lookup",
     "pair_named",
     "pairs_of",
+    "prepared_of",
     "resolve_pairs",
 ]
 
@@ -83,6 +86,9 @@ def find_native(cls: type, pair: MethodPair) -> NativeDefinition | None:
         has_sync = _defines_natively(klass, pair.sync_name)
         has_async = _defines_natively(klass, pair.async_name)
         if has_sync or has_async:
+            # The library wrote both sides of this class together: keep its default.
+            has_sync = has_sync or _keeps_default(klass, pair.sync_name)
+            has_async = has_async or _keeps_default(klass, pair.async_name)
             return NativeDefinition(klass, has_sync, has_async)
     return None
 
@@ -92,14 +98,34 @@ def _defines_natively(klass: type, name: str) -> bool:
     return name in namespace and name not in _placed(klass) and is_native(namespace[name])
 
 
-def resolve_pairs(cls: type, pairs: Iterable[MethodPair]) -> None:
-    """Make every pair of ``cls`` follow its most-derived native definition."""
+def _keeps_default(klass: type, name: str) -> bool:
+    namespace = klass.__dict__
+    if name not in namespace or name in _placed(klass):
+        return False
+    default = foreign_default(namespace[name])
+    return default is not None and default.kept
+
+
+def resolve_pairs(
+    cls: type, pairs: Iterable[MethodPair], prepared: Mapping[str, Preparation] | None = None
+) -> None:
+    """Make every pair of ``cls`` follow its most-derived native definition.
+
+    ``prepared`` maps the sync name of a pair whose sync side only touches
+    loaded state to how its async side loads that state first (see
+    :class:`~auth_backend_sdk.engine.Preparation`).
+    """
+    prepared = prepared or {}
     for pair in pairs:
         native = find_native(cls, pair)
         if native is None:
             continue
+        preparation = prepared.get(pair.sync_name)
+        derive_async_side = derive_async
+        if preparation is not None:
+            derive_async_side = partial(derive_async, preparation=preparation)
         _settle(cls, native, pair.sync_name, native.has_sync, pair.async_name, derive_sync)
-        _settle(cls, native, pair.async_name, native.has_async, pair.sync_name, derive_async)
+        _settle(cls, native, pair.async_name, native.has_async, pair.sync_name, derive_async_side)
     setattr(cls, _RESOLVED, True)
 
 
@@ -146,7 +172,7 @@ class DualMode:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        resolve_pairs(cls, pairs_of(cls))
+        resolve_pairs(cls, pairs_of(cls), prepared_of(cls))
 
 
 def pairs_of(cls: type) -> tuple[MethodPair, ...]:
@@ -156,6 +182,12 @@ def pairs_of(cls: type) -> tuple[MethodPair, ...]:
         return pairs
     family: Family | None = getattr(cls, "__dual_mode_family__", None)
     return family.pairs if family is not None else ()
+
+
+def prepared_of(cls: type) -> Mapping[str, Preparation]:
+    """The preparations of ``cls``'s family (empty outside any family)."""
+    family: Family | None = getattr(cls, "__dual_mode_family__", None)
+    return family.prepared if family is not None else {}
 
 
 def pair_named(cls: type, sync_name: str) -> MethodPair:
