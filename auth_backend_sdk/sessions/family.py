@@ -112,10 +112,9 @@ _LOADS_THE_SESSION = Preparation("_aget_session")
 _LOADS_UNLESS_EXPIRY_GIVEN = Preparation("_aget_session", unless_given=("expiry",))
 
 _PREPARED = {
-    pair.sync_name: (
-        _LOADS_UNLESS_EXPIRY_GIVEN if pair.sync_name.startswith("get_expiry_") else _LOADS_THE_SESSION
-    )
-    for pair in SESSION_UPPER_PAIRS
+    **{pair.sync_name: _LOADS_THE_SESSION for pair in SESSION_UPPER_PAIRS},
+    "get_expiry_age": _LOADS_UNLESS_EXPIRY_GIVEN,
+    "get_expiry_date": _LOADS_UNLESS_EXPIRY_GIVEN,
 }
 
 _COMPOSED_OF: dict[str, str] = {
