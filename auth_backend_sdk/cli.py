@@ -70,14 +70,23 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Tools for Django authentication backends.")
+    parser = _Parser(
+        prog=PROG, description="Tools for Django authentication backends and session stores."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser(
         "check",
-        help="run the contract suite against backends, in sync and async mode",
-        description="Run the contract suite against each backend, in sync and async mode.",
+        help="run the contract suite against backends or session stores, in sync and async mode",
+        description="Run the contract suite against each backend or session store, in sync "
+        "and async mode.",
     )
-    check.add_argument("backends", nargs="+", metavar="DOTTED.PATH", help="backend classes")
+    check.add_argument(
+        "backends",
+        nargs="+",
+        metavar="DOTTED.PATH",
+        help="authentication backend or session store classes, or session engine modules "
+        "(a SESSION_ENGINE value)",
+    )
     check.add_argument(
         "--settings",
         metavar="MODULE",

@@ -113,6 +113,9 @@ class Family:
     default_contracts: str = ""
     """Dotted path of a function giving the contract suites to run on a member that no
     contract module names (``check`` without ``--contract``)."""
+    module_class: str = ""
+    """The class a module stands for, when a setting names a module rather than a class
+    (``SESSION_ENGINE`` names a module; Django uses its ``SessionStore``)."""
     prepared: Mapping[str, Preparation] = field(default_factory=dict)
     """Sync name -> the :class:`Preparation` of a pair whose sync side only touches
     state loaded by another method (a session's ``__setitem__``)."""

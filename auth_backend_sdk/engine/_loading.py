@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
@@ -43,12 +46,16 @@ def article(noun: str) -> str:
 
 
 def load_class(target: object, *, caller: str, allow_instance: bool = False) -> type:
-    """The class ``target`` (a class, a dotted path, or optionally an instance) names."""
+    """The class ``target`` (a class, a dotted path, or optionally an instance) names.
+
+    A dotted path may name a module that a family's setting names in place of a
+    class (``SESSION_ENGINE = "django.contrib.sessions.backends.db"``): the
+    class is then the one the family reads from it (``SessionStore``).
+    """
     if isinstance(target, str):
-        try:
-            loaded = import_string(target)
-        except ImportError as exc:
-            raise ImproperlyConfigured(f"{caller}() could not import {target!r}: {exc}") from exc
+        loaded = _import(target, caller)
+        if isinstance(loaded, ModuleType):
+            loaded = _class_of_module(loaded, target, caller)
         if not isinstance(loaded, type):
             raise TypeError(
                 f"{caller}() expects {target!r} to name a backend class, "
@@ -62,6 +69,30 @@ def load_class(target: object, *, caller: str, allow_instance: bool = False) -> 
     accepted = "a backend, a backend class" if allow_instance else "a backend class"
     raise TypeError(
         f"{caller}() expects {accepted} or its dotted import path, got {_describe_value(target)}."
+    )
+
+
+def _import(target: str, caller: str) -> object:
+    try:
+        return import_string(target)
+    except ImportError as exc:
+        try:  # a module path: import_string only finds submodules already imported
+            return importlib.import_module(target)
+        except ImportError:
+            pass
+        raise ImproperlyConfigured(f"{caller}() could not import {target!r}: {exc}") from exc
+
+
+def _class_of_module(module: ModuleType, target: str, caller: str) -> object:
+    for family in families():
+        if family.module_class and isinstance(getattr(module, family.module_class, None), type):
+            return getattr(module, family.module_class)
+    wanted = " or ".join(
+        f"{f.module_class} ({article(f.name)} {f.name})" for f in families() if f.module_class
+    )
+    raise TypeError(
+        f"{caller}() expects {target!r} to name a class, but it names a module"
+        + (f" with no class {wanted}." if wanted else ".")
     )
 
 
