@@ -163,6 +163,7 @@ SESSIONS = declare_family(
         trusted_modules=DJANGO_SESSION_MODULES,
         hooks={pair.sync_name: f"{_DB_MODULE}.SessionStore" for pair in SESSION_STORE_HOOK_PAIRS},
         is_member=_is_session_store,
+        module_class="SessionStore",
         prepared=_PREPARED,
     )
 )
