@@ -196,7 +196,10 @@ def bench(session: nox.Session, django: str) -> None:
     results = "bench/results"
     http_load = ("python", "-m", "bench.http_load", "--database")
     session.run(*http_load, "sqlite", "--json", f"{results}/http-{django}-sqlite.json")
+    session_overhead = ("python", "-m", "bench.session_overhead", "--json")
+    session.run(*session_overhead, f"{results}/sessions-{django}-sqlite.json")
     with throwaway_cluster() as pg_env:
+        session.run(*session_overhead, f"{results}/sessions-{django}-postgresql.json", env=pg_env)
         session.run(
             "python",
             "-m",

@@ -260,14 +260,15 @@ def settle(
         returns = api.named_type("typing.Coroutine", [any_type, any_type, signature.ret_type])
     else:
         returns = awaited(signature.ret_type)
-    derived = FuncDef(
-        name,
-        [
-            Argument(Var(argument.variable.name, type_), type_, None, argument.kind)
-            for argument, type_ in zip(source.arguments, signature.arg_types, strict=True)
-        ],
-        Block([PassStmt()]),
-    )
+    # From the signature, not source.arguments: a FuncDef read from mypy's incremental
+    # cache (the winner in another, unchanged module) carries no arguments.
+    arguments = [
+        Argument(Var(arg_name or f"__arg{index}", type_), type_, None, kind)
+        for index, (arg_name, type_, kind) in enumerate(
+            zip(signature.arg_names, signature.arg_types, signature.arg_kinds, strict=True)
+        )
+    ]
+    derived = FuncDef(name, arguments, Block([PassStmt()]))
     derived.info = info
     derived._fullname = f"{info.fullname}.{name}"
     derived.is_class = source.is_class

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from auth_backend_sdk.cli import set_up_django
 
+from .session_demo import SESSION_STORES, show_session_stores
+
 if TYPE_CHECKING:
     from auth_backend_sdk.testing._runner import BackendReport
 
@@ -77,9 +79,10 @@ def run_contract_suite() -> list[BackendReport]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="auth-backend-sdk-demo-") as database_dir:
-        set_up_django(None, [*CONTRACT_RUN, *BEFORE, *AFTER], database_dir)
+        set_up_django(None, [*CONTRACT_RUN, *BEFORE, *AFTER, *SESSION_STORES], database_dir)
         show_descriptions()
         show_system_checks()
+        show_session_stores(heading)
 
         from auth_backend_sdk.testing._report import render_report, render_summary
 

@@ -1,8 +1,10 @@
-"""`make demo`: its lockout example passes after dual_mode(); its verdict follows the results."""
+"""`make demo`: its lockout example passes after dual_mode(); its verdict follows the results;
+its session stores lose the user of an async login as written, and keep it after dual_mode()."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +18,10 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from auth_backend_sdk import describe
-from auth_backend_sdk.testing import BAD_VALUES, Mode
+from auth_backend_sdk.testing import ASYNC, BAD_VALUES, SYNC, Mode
 from auth_backend_sdk.testing._runner import BackendReport, CheckResult
+from examples.session_demo import ADAPTED as SESSION_ADAPTED
+from examples.session_demo import AS_WRITTEN, SHOWN_STORES, ShownStore, stored_user_ids
 from examples.verdict import verdict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,11 +123,45 @@ def test_the_verdict_counts_expected_failures_with_their_reason() -> None:
     ]
 
 
+# The session stores: the hazard describe() names is the user an async login loses.
+
+SESSION_HAZARDS = {
+    "django-user-sessions": ["__setitem__"],
+    "django-qsessions": ["load", "save", "create_model_instance"],
+}
+
+
+@pytest.fixture(params=SHOWN_STORES, ids=lambda store: store.package)
+def shown_store(request: pytest.FixtureRequest) -> ShownStore:
+    store: ShownStore = request.param
+    return store
+
+
+def test_describe_names_each_session_stores_hazards_until_dual_mode(
+    shown_store: ShownStore,
+) -> None:
+    classes = shown_store.classes()
+    hazards = [p.pair.sync_name for p in describe(classes[AS_WRITTEN]).hazards]
+    assert hazards == SESSION_HAZARDS[shown_store.package]
+    assert describe(classes[SESSION_ADAPTED]).hazards == ()
+
+
+@pytest.mark.django_db
+def test_a_session_store_records_the_user_of_an_async_login_only_after_dual_mode(
+    shown_store: ShownStore, alice: User
+) -> None:
+    assert stored_user_ids(shown_store, shown_store.classes(), alice) == {
+        AS_WRITTEN: {SYNC: alice.pk, ASYNC: None},
+        SESSION_ADAPTED: {SYNC: alice.pk, ASYNC: alice.pk},
+    }
+
+
 # The demo itself, as `make demo` runs it.
 
 
-@pytest.mark.slow
-def test_make_demo_shows_the_lockout_fixed_by_dual_mode_and_says_only_what_it_saw() -> None:
+@pytest.fixture(scope="module")
+def demo_output() -> str:
+    """What `make demo` prints (it runs on SQLite in a directory of its own)."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     done = subprocess.run(
         [sys.executable, "-m", "examples.demo"],
@@ -135,16 +173,49 @@ def test_make_demo_shows_the_lockout_fixed_by_dual_mode_and_says_only_what_it_sa
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    verdict_lines = done.stdout.partition("\nVerdict\n=======\n")[2].splitlines()
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_make_demo_shows_the_lockout_fixed_by_dual_mode_and_says_only_what_it_saw(
+    demo_output: str,
+) -> None:
+    verdict_lines = demo_output.partition("\nVerdict\n=======\n")[2].splitlines()
     [adapted] = [line for line in verdict_lines if line.startswith(f"{ADAPTED}: ")]
     assert adapted.startswith(f"{ADAPTED}: PASS, ")
     assert "2 failed as expected (bad_credentials_are_refused_quietly (sync, async))" in adapted
     fixed = [line for line in verdict_lines if line.startswith("dual_mode() fixed every check")]
     assert len(fixed) == 1
     assert "permission_denied_crosses_unchanged (async)" in fixed[0]
-    assert "unhashable" not in done.stdout
+    assert "unhashable" not in demo_output
     for backend in ("reference_backends.ModelBackend", "reference_backends.RemoteUserBackend"):
         assert any(line.startswith(f"{backend}: PASS") for line in verdict_lines)
     for backend in (WRITTEN, "django.contrib.auth.backends.ModelBackend"):
         assert any(line.startswith(f"{backend}: FAIL") for line in verdict_lines)
     assert verdict_lines[-1].startswith("The check command exits with status 1 for this run: ")
+
+
+def _section(output: str, title: str) -> str:
+    """The text under the heading ``title``, up to the next heading."""
+    after = output.partition(f"\n{title}\n{'=' * len(title)}\n")[2]
+    assert after, f"no heading {title!r}"
+    return re.split(r"\n.+\n=+\n", after, maxsplit=1)[0]
+
+
+@pytest.mark.slow
+def test_make_demo_shows_each_session_store_lose_the_user_in_async_until_dual_mode(
+    demo_output: str,
+) -> None:
+    for store in SHOWN_STORES:
+        lines = _section(demo_output, f"{store.package}, {AS_WRITTEN} and {SESSION_ADAPTED}")
+        before, _, after = lines.partition(f'dual_mode("{store.path}") (dual-mode)\n')
+        assert before.startswith(f"{store.path} (not dual-mode)\n")
+        for pair in SESSION_HAZARDS[store.package]:
+            assert re.search(rf"^  {pair} .* async-shadowed$", before, re.MULTILINE), pair
+            assert re.search(rf"^  {pair} .* derived from .* ok$", after, re.MULTILINE), pair
+        assert re.search(r"^  \d+ other pairs: ok$", after, re.MULTILINE)
+        user_ids = dict(re.findall(r"^(as written|after dual_mode\(\)) +(\S+ +\S+)$", after, re.M))
+        written_sync, written_async = user_ids[AS_WRITTEN].split()
+        adapted_sync, adapted_async = user_ids[SESSION_ADAPTED].split()
+        assert written_sync == adapted_sync == adapted_async != "None"
+        assert written_async == "None"

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
+from .._system_checks import and_join as _and
 from ..engine.description import BackendDescription, Hazard, PairDescription, Status, describe
 from ._login_order import Credentials, logins_reaching_first, named_credentials
 from ._loop_hooks import HookOnTheLoop, hooks_on_the_loop
@@ -255,13 +256,6 @@ def _hook_on_loop_message(entry: _Entry, call: HookOnTheLoop) -> CheckMessage:
         obj=entry.path,
         id="auth_backend_sdk.W009",
     )
-
-
-def _and(words: Sequence[str]) -> str:
-    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
-    if len(words) < 2:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def register_checks() -> None:

@@ -192,12 +192,18 @@ def families() -> tuple[Family, ...]:
 def family_of(cls: type) -> Family | None:
     """The family ``cls`` belongs to: the one its mixin names, else the only one recognising it.
 
-    ``None`` when no family recognises the class; ``TypeError`` when several do.
+    A family's own membership test (``is_member``) outranks recognition by method
+    names. ``None`` when no family recognises the class; ``TypeError`` when several do.
     """
     declared: Family | None = getattr(cls, "__dual_mode_family__", None)
     if declared is not None:
         return declared
     candidates = [family for family in families() if family.recognises(cls)]
+    # A family that tests membership (a session store subclasses SessionBase) outranks
+    # families that only recognise method names: a store's __setitem__ makes it no key store.
+    tested = [family for family in candidates if family.is_member is not None]
+    if tested:
+        candidates = tested
     if len(candidates) > 1:
         names = " and ".join(repr(family.name) for family in candidates)
         raise TypeError(

@@ -33,7 +33,7 @@ class DualModeSessionMixin(DualMode):
 
     Keep the class named ``SessionStore``: Django's ``key_salt`` contains the
     class's qualified name, and a store under another name reads every
-    session written before as empty (system check ``auth_backend_sdk.W101``).
+    session written before as empty (system check ``auth_backend_sdk.W105``).
     """
 
     __dual_mode_family__: ClassVar[Family | None] = SESSIONS

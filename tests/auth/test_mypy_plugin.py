@@ -71,3 +71,14 @@ def test_mypy_cache_keeps_the_synthesized_sides(tmp_path: Path) -> None:
     for _ in range(2):
         assert mypy_errors("plugin_good.py", cache=tmp_path) == {}
         assert set(mypy_errors("plugin_bad.py", cache=tmp_path)) == marked_lines("plugin_bad.py")
+
+
+@pytest.mark.slow
+def test_a_side_derived_from_a_definition_read_from_the_cache(tmp_path: Path) -> None:
+    # The store's module is checked alone first: the case then reads it back from mypy's
+    # cache, where a FuncDef carries no arguments.
+    store = ROOT / "tests" / "sessions" / "engines" / "revoking_db_hook.py"
+    cache = ["--cache-dir", str(tmp_path), "--config-file", str(ROOT / "pyproject.toml")]
+    stdout, stderr, status = mypy_api.run([*cache, str(store)])
+    assert status == 0, stdout + stderr
+    assert mypy_errors("plugin_store_good.py", cache=tmp_path) == {}

@@ -1,4 +1,5 @@
-"""Models the example backends need: lockouts, API tokens, owned articles, custom users."""
+"""Models the example backends and session stores need: lockouts, API tokens, owned articles,
+custom users, and a custom session model."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 
@@ -176,3 +179,16 @@ class AsyncCheckOverLockoutUser(SyncLockoutUser):
     async def acheck_password(self, raw_password: str | None) -> bool:
         self.checked_by = "async"
         return await super().acheck_password(raw_password)
+
+
+class AccountSession(AbstractBaseSession):
+    """Django's documented way to extend a database-backed session store: a custom session
+    model with an ``account_id`` column (all the sessions of an account in one query)."""
+
+    account_id = models.IntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionBase]:
+        from tests.sessions.hazard_stores import AccountSessionStore
+
+        return AccountSessionStore

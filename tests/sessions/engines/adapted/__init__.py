@@ -1,0 +1,1 @@
+"""The hazardous engines of the package above, each adapted with ``dual_mode()``."""

@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from auth_backend_sdk import dual_mode
+
+SessionStore = dual_mode("qsessions.backends.cached_db.SessionStore")

@@ -1,0 +1,1 @@
+"""The project's own hazardous stores, each with ``DualModeSessionMixin`` first in the bases."""

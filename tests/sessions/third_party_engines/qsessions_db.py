@@ -1,0 +1,6 @@
+"""django-qsessions' database store, adapted: it records the user, IP and user agent in both
+modes."""
+
+from auth_backend_sdk import dual_mode
+
+SessionStore = dual_mode("qsessions.backends.db.SessionStore")
