@@ -304,6 +304,8 @@ def set_up_django(settings_module: str | None, backends: Sequence[str], scratch:
             }
         },
         SECRET_KEY=secrets.token_urlsafe(32),
+        # The file session store writes here, not in the system's temporary directory.
+        SESSION_FILE_PATH=scratch,
         USE_TZ=True,
         DEFAULT_AUTO_FIELD="django.db.models.AutoField",
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import unittest
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
@@ -264,6 +264,33 @@ class ContractBase:
         except Exception:
             found = type(self).default_secrets(self)
         return tuple(secret for secret in found if secret)
+
+    def run_examples(
+        self, strategy: Any, example: Callable[[Any], None], explicit: Sequence[Any] = ()
+    ) -> None:
+        """``example`` on each of ``explicit`` (every run), then on inputs Hypothesis draws
+        from ``strategy``: ``hypothesis_examples`` of them, derandomized (the same on every
+        run), none printed as they run; the first failure is raised."""
+        from hypothesis import HealthCheck, Verbosity, given, settings
+        from hypothesis import example as explicit_example
+
+        run: Callable[[], None] = given(strategy)(example)  # type: ignore[no-untyped-call]
+        for case in reversed(explicit):  # decorators apply bottom-up: keep the given order
+            run = explicit_example(case)(run)
+        run = settings(
+            max_examples=self.hypothesis_examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+            # One failure, the contract's own message: not a group of every failing example.
+            report_multiple_bugs=False,
+            # Examples may hold secrets: none printed as they run (a verbose profile
+            # would), and a failure's own message already shows the inputs, masked.
+            verbosity=Verbosity.quiet,
+            print_blob=False,
+        )(run)
+        run()
 
     def _run_check(self, check: Check, mode: Mode | None) -> None:
         reason = check.skip_reason(self.declared_capabilities(), self.backend_class.__qualname__)

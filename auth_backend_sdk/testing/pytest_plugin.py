@@ -74,7 +74,9 @@ def _secrets_of(item: pytest.Item) -> tuple[str, ...]:
     # Asked of the test's own instance at each report: secrets() may be
     # overridden, and may name what setUp() made.
     instance = getattr(item, "instance", None)
-    return instance.known_secrets() if instance is not None else (cls.password,)
+    if instance is not None:
+        return tuple(instance.known_secrets())
+    return tuple(secret for secret in cls.default_secrets(cls) if secret)
 
 
 def _mask_report(report: pytest.TestReport, secrets: tuple[str, ...]) -> None:

@@ -13,7 +13,7 @@ also compared with an oracle computed from Django's tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -227,29 +227,6 @@ class ParityHelpers(PermissionHelpers):
         with transaction.atomic():
             yield
             transaction.set_rollback(True)
-
-    def run_examples(
-        self, strategy: Any, example: Callable[[Any], None], explicit: Sequence[Any] = ()
-    ) -> None:
-        """``example`` on each of ``explicit`` (every run), then on generated inputs."""
-        from hypothesis import HealthCheck, Verbosity, given, settings
-        from hypothesis import example as explicit_example
-
-        run: Callable[[], None] = given(strategy)(example)  # type: ignore[no-untyped-call]
-        for case in reversed(explicit):  # decorators apply bottom-up: keep the given order
-            run = explicit_example(case)(run)
-        run = settings(
-            max_examples=self.hypothesis_examples,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-            # Examples hold passwords: none printed as they run (a verbose profile
-            # would), and the failure's own message already shows the inputs, masked.
-            verbosity=Verbosity.quiet,
-            print_blob=False,
-        )(run)
-        run()
 
 
 class AuthenticationParityChecks(ParityHelpers):

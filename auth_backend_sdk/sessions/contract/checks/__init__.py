@@ -1,0 +1,1 @@
+"""The session-store contract's checks, one module per concern."""
