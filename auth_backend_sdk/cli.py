@@ -371,8 +371,15 @@ def _load_backend(path: str) -> BackendTarget:
         if isinstance(cause, ImportError):  # load_class's wrapper: say what the import said
             raise UsageError(f"cannot import {path!r}: {_one_line(cause)}") from exc
         hint = ""
-        if "INSTALLED_APPS" in str(exc):
+        if "INSTALLED_APPS" in str(exc):  # Django's own message, for a model outside its app
             hint = " (pass --settings with a project that installs its app)"
+        elif not isinstance(exc, (ImproperlyConfigured, TypeError)):
+            # The module raised while importing: its message may hold a secret (a cache URL
+            # with its password), as Django's own error pages would show it.
+            raise UsageError(
+                f"cannot import {path!r}: importing it raised {type(exc).__name__} (message "
+                f"not shown; import the module in a Python shell to see it)"
+            ) from exc
         raise UsageError(f"cannot import {path!r}: {_one_line(exc)}{hint}") from exc
     try:
         family = require_family(cls, caller="check")

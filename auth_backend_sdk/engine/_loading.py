@@ -76,11 +76,14 @@ def _import(target: str, caller: str) -> object:
     try:
         return import_string(target)
     except ImportError as exc:
+        error = exc
         try:  # a module path: import_string only finds submodules already imported
             return importlib.import_module(target)
-        except ImportError:
-            pass
-        raise ImproperlyConfigured(f"{caller}() could not import {target!r}: {exc}") from exc
+        except ImportError as module_error:
+            missing = module_error.name or ""
+            if missing and not (target == missing or target.startswith(f"{missing}.")):
+                error = module_error  # the module exists; something it imports does not
+        raise ImproperlyConfigured(f"{caller}() could not import {target!r}: {error}") from error
 
 
 def _class_of_module(module: ModuleType, target: str, caller: str) -> object:

@@ -32,6 +32,7 @@ __all__ = [
     "DJANGO_SESSION_MODULES",
     "SESSIONS",
     "SESSION_BASE_MODULE",
+    "SESSION_CACHE_KEY_PAIRS",
     "SESSION_IO_PAIRS",
     "SESSION_PAIRS",
     "SESSION_PRIVATE_PAIRS",
@@ -71,6 +72,11 @@ SESSION_STORE_HOOK_PAIRS: tuple[MethodPair, ...] = (
 )
 """Hooks Django's database store calls on ``self``, documented for overriding."""
 
+SESSION_CACHE_KEY_PAIRS: tuple[MethodPair, ...] = (MethodPair("cache_key", "acache_key"),)
+"""The key the cache and cached_db stores file a session under: a property, and its async
+method. No side can be derived from a property: a store overriding ``cache_key`` defines
+``acache_key`` too."""
+
 SESSION_UPPER_PAIRS: tuple[MethodPair, ...] = (
     MethodPair("__setitem__", "aset"),
     MethodPair("get", "aget"),
@@ -101,6 +107,7 @@ SESSION_PRIVATE_PAIRS: tuple[MethodPair, ...] = (
 SESSION_PAIRS: tuple[MethodPair, ...] = (
     *SESSION_IO_PAIRS,
     *SESSION_STORE_HOOK_PAIRS,
+    *SESSION_CACHE_KEY_PAIRS,
     *SESSION_UPPER_PAIRS,
     *SESSION_PRIVATE_PAIRS,
 )

@@ -21,15 +21,17 @@ class DualModeSessionMixin(DualMode):
         class SessionStore(DualModeSessionMixin, db.SessionStore):
             def load(self):
                 data = super().load()
-                if data.get("ip") != self.ip:
-                    return {}  # refuse a hijacked session
+                if data.get("revoked"):
+                    return {}  # refuse a revoked session
                 return data
 
     ``await session.aget(...)`` now loads through this ``load`` (in a thread),
     instead of Django's ``db.SessionStore.aload``, which knows nothing of the
     check. An override of the dictionary-like API (``__setitem__``, ``get``,
     ``get_expiry_date``, ...) costs no thread hop: its async side loads the
-    session asynchronously, then runs the override on the event loop.
+    session asynchronously, then runs the override on the event loop: such an
+    override must touch only the session's data (one doing I/O needs its async
+    side written too).
 
     Keep the class named ``SessionStore``: Django's ``key_salt`` contains the
     class's qualified name, and a store under another name reads every

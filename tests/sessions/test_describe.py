@@ -77,7 +77,8 @@ def test_djangos_database_store_writes_both_sides_of_its_io_and_has_no_hazard() 
     assert described.table().splitlines()[0] == (
         "django.contrib.sessions.backends.db.SessionStore (not dual-mode)"
     )
-    assert "absent" not in described.table()
+    # A database store files no session in a cache.
+    assert described.table().splitlines()[-1] == "  absent: cache_key"
 
 
 def test_djangos_database_store_adapted_keeps_every_side_as_django_wrote_it() -> None:
@@ -98,7 +99,7 @@ def test_user_sessions_as_shipped_shadows_its_setitem_in_async() -> None:
     assert (hazard.pair.sync_name, hazard.hazard) == ("__setitem__", Hazard.ASYNC_SHADOWED)
     # Not a subclass of Django's database store: the db hooks are not its pairs.
     assert described.table().splitlines()[-1] == (
-        "  absent: _get_session_from_db, create_model_instance"
+        "  absent: _get_session_from_db, create_model_instance, cache_key"
     )
 
 

@@ -96,3 +96,31 @@ def test_the_check_command_takes_an_engine_module(tmp_path: Path) -> None:
     assert done.returncode in (0, 1), done.stderr
     (report,) = json.loads(done.stdout)
     assert report["backend"] == "django.contrib.sessions.backends.signed_cookies"
+
+
+def test_an_engine_importing_a_missing_package_is_named_by_that_package() -> None:
+    with pytest.raises(ImproperlyConfigured, match="No module named 'abs_no_such_session_backend'"):
+        dual_mode("tests.sessions.engines.missing_dependency")
+
+
+def test_the_check_command_shows_no_message_of_an_engine_that_raises_on_import() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "auth_backend_sdk",
+            "check",
+            "tests.sessions.engines.raising_import",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        "auth-backend-sdk check: error: cannot import 'tests.sessions.engines.raising_import': "
+        "importing it raised ConnectionError (message not shown; import the module in a Python "
+        "shell to see it)\n"
+    )
+    assert "s3cret" not in done.stderr  # the password in the module's message
