@@ -26,7 +26,7 @@ import sys
 import time
 from typing import Any
 
-from bench.suite_strength import failed_checks
+from bench.suite_strength import failed_checks, report_and_exit
 
 MODULE = "bench.session_mutants"
 ORACLE = "django.contrib.sessions.backends.db.SessionStore"
@@ -100,20 +100,9 @@ def main() -> None:
     reports = run_check(command)
     seconds = time.perf_counter() - started
     rows = verdicts(reports, mutants, controls)
-    caught = sum(row["ok"] for row in rows if not row["control"])
-    print(f"Session contract strength: {caught} of {len(mutants)} mutants caught ({seconds:.0f} s)")
     django_fails = ", ".join(failed_checks(reports[ORACLE])) or "-"
-    print(f"  Django's db store fails (held against no one): {django_fails}")
-    width = max(len(row["store"]) for row in rows)
-    for row in rows:
-        kind = "control" if row["control"] else "mutant"
-        checks = ", ".join(row["failed_checks"]) or "-"
-        print(f"  {kind:<7} {row['store']:<{width}}  {row['verdict']:<6}  {checks}")
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump({"caught": caught, "mutants": len(mutants), "rows": rows}, out, indent=2)
-    if not all(row["ok"] for row in rows):
-        raise SystemExit(1)
+    note = f"Django's db store fails (held against no one): {django_fails}"
+    report_and_exit("Session contract strength", rows, "store", seconds, args.json, (note,))
 
 
 if __name__ == "__main__":

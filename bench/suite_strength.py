@@ -90,16 +90,32 @@ def main() -> None:
                 "seconds": reports[path]["seconds"],
             }
         )
+    report_and_exit("Suite strength", rows, "backend", seconds, args.json)
+
+
+def report_and_exit(
+    title: str,
+    rows: list[dict[str, Any]],
+    name: str,
+    seconds: float,
+    json_path: str | None,
+    notes: tuple[str, ...] = (),
+) -> None:
+    """Print one row per mutant or control (``row[name]`` names it), write the JSON, and
+    exit 1 when a mutant is missed or a control fails."""
+    mutants = sum(not row["control"] for row in rows)
     caught = sum(row["ok"] for row in rows if not row["control"])
-    print(f"Suite strength: {caught} of {len(mutants)} mutants caught ({seconds:.0f} s)")
-    width = max(len(row["backend"]) for row in rows)
+    print(f"{title}: {caught} of {mutants} mutants caught ({seconds:.0f} s)")
+    for note in notes:
+        print(f"  {note}")
+    width = max(len(row[name]) for row in rows)
     for row in rows:
         kind = "control" if row["control"] else "mutant"
         checks = ", ".join(row["failed_checks"]) or "-"
-        print(f"  {kind:<7} {row['backend']:<{width}}  {row['verdict']:<6}  {checks}")
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump({"caught": caught, "mutants": len(mutants), "rows": rows}, out, indent=2)
+        print(f"  {kind:<7} {row[name]:<{width}}  {row['verdict']:<6}  {checks}")
+    if json_path:
+        with open(json_path, "w") as out:
+            json.dump({"caught": caught, "mutants": mutants, "rows": rows}, out, indent=2)
     if not all(row["ok"] for row in rows):
         raise SystemExit(1)
 

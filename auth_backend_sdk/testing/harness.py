@@ -27,7 +27,7 @@ from ._reporting import fail, render_inputs, render_outcome
 from .masking import mask_exception
 from .modes import ASYNC, SYNC, Mode, Outcome
 
-__all__ = ["Check", "ContractBase", "HookMissing", "Inference", "check"]
+__all__ = ["Check", "ContractBase", "HookMissing", "Inference", "check", "hypothesis_strategies"]
 
 F = TypeVar("F", bound=Callable[..., None])
 BOTH_MODES = (SYNC, ASYNC)
@@ -136,6 +136,22 @@ def _test_method(check: Check, mode: Mode | None) -> Callable[[ContractBase], No
     test.__doc__ = check.summary + suffix
     test.__contract_check__ = check  # type: ignore[attr-defined]
     return test
+
+
+def hypothesis_strategies() -> Any:
+    """``hypothesis.strategies``, or an ImportError saying how to install it.
+
+    Hypothesis is an extra (``auth-backend-sdk[testing]``): the parity checks generate
+    their inputs with it.
+    """
+    try:
+        from hypothesis import strategies
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "the parity checks generate their inputs with Hypothesis: "
+            "pip install 'auth-backend-sdk[testing]'"
+        ) from exc
+    return strategies
 
 
 class ContractBase:

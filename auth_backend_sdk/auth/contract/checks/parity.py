@@ -21,7 +21,7 @@ from typing import Any
 from django.db import transaction
 
 from ....testing._reporting import fail, render_inputs, render_outcome
-from ....testing.harness import HookMissing, check
+from ....testing.harness import HookMissing, check, hypothesis_strategies
 from ....testing.masking import mask
 from ....testing.modes import ASYNC, SYNC, Mode, Outcome
 from ..capabilities import (
@@ -233,7 +233,7 @@ class AuthenticationParityChecks(ParityHelpers):
     @check(any_of=AUTHENTICATES, modes=())
     def authentication_parity(self) -> None:
         """authenticate() and aauthenticate() agree on generated logins, and on what they store."""
-        st = _strategies()
+        st = hypothesis_strategies()
         with hashers(last=OutdatedPasswordHasher):
             self._authentication_parity(st)
 
@@ -331,7 +331,7 @@ class PermissionParityChecks(ParityHelpers):
         users mix them. Without grant hooks: the users, permissions and objects
         alone.
         """
-        st = _strategies()
+        st = hypothesis_strategies()
         declared = self.declared_capabilities()
         perms = list(self.permission_names())
         grants = (
@@ -484,17 +484,6 @@ def _oracle_answer(expected: dict[str, set[str]], name: str, args: tuple[Any, ..
     if name == "has_module_perms":
         return any(perm.partition(".")[0] == args[0] for perm in everything)
     return expected[name]
-
-
-def _strategies() -> Any:
-    try:
-        from hypothesis import strategies
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "the parity checks generate inputs with Hypothesis: "
-            "pip install 'auth-backend-sdk[testing]'"
-        ) from exc
-    return strategies
 
 
 def _text(st: Any) -> Any:

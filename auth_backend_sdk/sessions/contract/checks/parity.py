@@ -28,7 +28,7 @@ from typing import Any
 from django.utils import timezone
 
 from ....testing._reporting import fail, render_outcome
-from ....testing.harness import check
+from ....testing.harness import check, hypothesis_strategies
 from ....testing.modes import ASYNC, SYNC, Mode, Outcome
 from ..base import NEAR_EXPIRY, SessionContractBase
 from ..comparable import EXPIRY_KEY, shared
@@ -86,7 +86,7 @@ class ParityChecks(SessionContractBase):
     @check(modes=())
     def session_parity(self) -> None:
         """Generated requests answer and store alike in both modes, and hold what a dict would."""
-        st = _strategies()
+        st = hypothesis_strategies()
         values = st.recursive(
             st.none() | st.booleans() | st.integers(-(2**53), 2**53) | _text(st),
             lambda inner: (
@@ -177,17 +177,6 @@ class ParityChecks(SessionContractBase):
                 f"a dict: {model.data!r}"[:400],
                 f"loaded: {loaded!r}"[:400],
             )
-
-
-def _strategies() -> Any:
-    try:
-        from hypothesis import strategies
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "the parity check generates requests with Hypothesis: "
-            "pip install 'auth-backend-sdk[testing]'"
-        ) from exc
-    return strategies
 
 
 def _text(st: Any) -> Any:
