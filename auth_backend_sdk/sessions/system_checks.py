@@ -23,34 +23,23 @@ from types import ModuleType
 from typing import Any
 
 from django.conf import settings
-from django.contrib.sessions.backends.base import SessionBase
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from .._system_checks import and_join
 from ..engine.description import BackendDescription, Hazard, PairDescription, Side, Status, describe
-from .family import DJANGO_SESSION_MODULES, SESSION_BASE_MODULE, SESSIONS
+from ._key_salt import (
+    DJANGO_KEY_SALT_PREFIX,
+    extended_store,
+    follows_djangos_rule,
+    ignores_key_salt,
+    key_salt,
+)
+from .family import SESSION_BASE_MODULE, SESSIONS
 
 __all__ = ["TAG", "check_session_engine", "register_checks"]
 
 TAG = "session_stores"
 """The check tag: ``manage.py check --tag session_stores`` runs only these checks."""
-
-_LEFT_TO_STORES = ("exists", "create", "save", "delete", "load")
-"""The methods ``SessionBase`` leaves to each store (it raises ``NotImplementedError``):
-a class resolving all of them below ``SessionBase`` is a complete store."""
-
-_DJANGO_KEY_SALT_PREFIX = "django.contrib.sessions."
-"""``SessionBase.key_salt`` is this prefix and the store class's ``__qualname__``."""
-
-_KEY_SALT_UNUSED = frozenset(
-    {
-        # Keeps each session dictionary in the cache as it is.
-        "django.contrib.sessions.backends.cache",
-        # Signs its cookies with a fixed salt of its own.
-        "django.contrib.sessions.backends.signed_cookies",
-    }
-)
-"""The modules of Django's stores that never sign a session with ``key_salt``."""
 
 
 def check_session_engine(
@@ -261,21 +250,23 @@ def _qualified(cls: type | None) -> str:
 
 
 def _key_salt_message(engine: str, store: type) -> CheckMessage | None:
-    salt = _key_salt(store)
-    extended = _extended_store(store, salt)
-    if salt is None or extended is None or _ignores_key_salt(store):
+    salt = key_salt(store)
+    extended = extended_store(store, salt)
+    if salt is None or extended is None or ignores_key_salt(store):
         return None
-    expected = _key_salt(extended)
+    expected = key_salt(extended)
     if expected is None or salt == expected:
         return None
     return Warning(
-        f"{_qualified(store)} signs sessions with the key salt {salt!r}, not {expected!r} as "
+        f"{_qualified(store)} signs sessions with {_salt_shown(store, salt)}, not "
+        f"{_salt_returned(extended, expected)} as "
         f"{_qualified(extended)}, the store it extends, does: every session that store "
         f"signed reads as empty under this one, which logs every user out when it is deployed.",
         hint=(
-            f"SessionBase.key_salt is {_DJANGO_KEY_SALT_PREFIX!r} + the class's __qualname__: "
+            f"SessionBase.key_salt is {DJANGO_KEY_SALT_PREFIX!r} + the class's __qualname__: "
             f"name the class {SESSIONS.module_class}, at module level, or give it a key_salt "
-            f"property returning {expected!r}. If this class has served SESSION_ENGINE under "
+            f"property returning {_salt_returned(extended, expected)}. If this class has served "
+            f"SESSION_ENGINE under "
             f"this name before, the sessions it signed need its salt: keep it, and add "
             f'"auth_backend_sdk.W105" to SILENCED_SYSTEM_CHECKS.'
         ),
@@ -284,55 +275,14 @@ def _key_salt_message(engine: str, store: type) -> CheckMessage | None:
     )
 
 
-def _extended_store(store: type, salt: str | None) -> type | None:
-    """The store ``store`` extends: the nearest complete store among its bases.
-
-    A base of the same name and salt is the same store as far as signing goes (the
-    class ``dual_mode()`` wrapped, or a subclass keeping the name): the store extended
-    is the one that base extends.
-    """
-    for klass in store.__mro__[1:]:
-        if klass is SessionBase or not issubclass(klass, SessionBase) or not _is_complete(klass):
-            continue
-        if klass.__qualname__ == store.__qualname__ and _key_salt(klass) == salt:
-            continue
-        return klass
-    return None
+def _salt_shown(store: type, salt: str) -> str:
+    # A key_salt a store computes itself may be built from a secret (SECRET_KEY): not shown.
+    if follows_djangos_rule(store):
+        return f"the key salt {salt!r}"
+    return "a key salt of its own"
 
 
-def _is_complete(klass: type) -> bool:
-    return all(_owner(klass, name) is not SessionBase for name in _LEFT_TO_STORES)
-
-
-def _owner(klass: type, name: str) -> type | None:
-    return next((k for k in klass.__mro__ if name in vars(k)), None)
-
-
-def _ignores_key_salt(store: type) -> bool:
-    """Whether the Django store ``store`` builds on never signs with ``key_salt``."""
-    for klass in store.__mro__:
-        if klass.__module__ in DJANGO_SESSION_MODULES and klass is not SessionBase:
-            return klass.__module__ in _KEY_SALT_UNUSED
-    return False
-
-
-def _key_salt(cls: type) -> str | None:
-    """The salt instances of ``cls`` sign sessions with; ``None`` if that cannot be told."""
-    owner = _owner(cls, "key_salt")
-    if owner is None:
-        return None
-    value = vars(owner)["key_salt"]
-    if value is vars(SessionBase)["key_salt"]:
-        return _DJANGO_KEY_SALT_PREFIX + cls.__qualname__
-    if isinstance(value, str):
-        return value
-    get = getattr(value, "__get__", None)
-    if get is None:
-        return None
-    try:
-        # A key_salt of the store's own (a property): read on an instance whose
-        # __init__ never ran, so that nothing is loaded or connected.
-        salt = get(object.__new__(cls), cls)
-    except Exception:
-        return None
-    return salt if isinstance(salt, str) else None
+def _salt_returned(store: type, salt: str) -> str:
+    if follows_djangos_rule(store):
+        return repr(salt)
+    return f"the salt {_qualified(store)}.key_salt returns"

@@ -59,8 +59,7 @@ DJANGO_ENGINES = [
 ]
 
 
-# The pairs the demonstrations call, taken from the family: another family declared in the
-# same process (the docs' key stores) may recognise session stores too.
+# The pairs the demonstrations call, taken from the family.
 GET, SAVE, DELETE, SETITEM, GET_EXPIRY_DATE = (
     SESSIONS.pair(name) for name in ("get", "save", "delete", "__setitem__", "get_expiry_date")
 )
@@ -544,3 +543,14 @@ def test_the_documented_outputs_are_what_the_check_prints(
         assert " ".join(printed.split()) == " ".join(text.split()), caption
         shown += 1
     assert shown >= 5
+
+
+def test_a_key_salt_of_the_stores_own_is_never_shown() -> None:
+    from django.conf import settings
+
+    (message,) = checked(f"{ENGINES}.secret_salt")
+    assert message.id == "auth_backend_sdk.W105"
+    text = f"{message.msg} {message.hint}"
+    assert settings.SECRET_KEY not in text
+    assert "a key salt of its own" in message.msg
+    assert "'django.contrib.sessions.SessionStore'" in text  # Django's rule: shown

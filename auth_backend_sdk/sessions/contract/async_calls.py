@@ -5,19 +5,28 @@ method as the family names it, and the case, such as
 ``"aget (a session not loaded)"``) to a set-up that prepares the session and
 the store (in sync mode, outside what is measured) and returns the call.
 Calls on a session already loaded touch no storage: they must not leave the
-event loop (:data:`IN_MEMORY_BUDGETS`).
+event loop (:data:`IN_MEMORY_BUDGETS`). :func:`request_calls` sets up the same
+calls in either mode, under the same labels: the thread-hop check counts the
+database queries of the sync twin of each call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
-from ...testing.modes import ASYNC
+from ...testing.modes import ASYNC, Mode
 from ..family import SESSIONS
 from .capabilities import SessionCapability
 
-__all__ = ["IN_MEMORY", "IN_MEMORY_BUDGETS", "AsyncCall", "SetUp", "async_calls"]
+__all__ = [
+    "IN_MEMORY",
+    "IN_MEMORY_BUDGETS",
+    "AsyncCall",
+    "SetUp",
+    "async_calls",
+    "request_calls",
+]
 
 AsyncCall = Callable[[], Awaitable[Any]]
 SetUp = Callable[[], AsyncCall]
@@ -39,13 +48,27 @@ IN_MEMORY_BUDGETS: dict[str, int] = {
 
 def async_calls(contract: Any) -> dict[str, SetUp]:
     """Label -> set-up of each async call of a request on ``contract``'s store."""
+    return cast("dict[str, SetUp]", request_calls(contract, ASYNC))
+
+
+def request_calls(contract: Any, mode: Mode) -> dict[str, Callable[[], Callable[[], Any]]]:
+    """Label -> set-up of each call of a request on ``contract``'s store, in ``mode``.
+
+    The labels name the async side whatever the mode; in sync mode the call
+    set up is the sync twin, as the family declares it.
+    """
     store_class = contract.store_class
 
-    def name(sync_name: str) -> str:
+    def label(sync_name: str) -> str:
         return ASYNC.method_name(sync_name, store_class)
 
-    def on(method: str, *args: Any, loaded: bool = False, key: bool = True) -> SetUp:
-        def set_up() -> AsyncCall:
+    def name(sync_name: str) -> str:
+        return mode.method_name(sync_name, store_class)
+
+    def on(
+        method: str, *args: Any, loaded: bool = False, key: bool = True
+    ) -> Callable[[], Callable[[], Any]]:
+        def set_up() -> Callable[[], Any]:
             session_key = contract.saved_session({"user": "contract"}) if key else None
             store = contract.new_store(session_key)
             if loaded:
@@ -55,8 +78,8 @@ def async_calls(contract: Any) -> dict[str, SetUp]:
 
         return set_up
 
-    def modified(*, key: bool) -> SetUp:
-        def set_up() -> AsyncCall:
+    def modified(*, key: bool) -> Callable[[], Callable[[], Any]]:
+        def set_up() -> Callable[[], Any]:
             store = contract.new_store(
                 contract.saved_session({"user": "contract"}) if key else None
             )
@@ -65,24 +88,24 @@ def async_calls(contract: Any) -> dict[str, SetUp]:
 
         return set_up
 
-    def exists() -> AsyncCall:
+    def exists() -> Callable[[], Any]:
         session_key = contract.saved_session({"user": "contract"})
         return lambda: getattr(contract.new_store(None), name("exists"))(session_key)
 
-    calls: dict[str, SetUp] = {
-        f"{name('get')} (a session not loaded)": on("get", "user"),
+    calls: dict[str, Callable[[], Callable[[], Any]]] = {
+        f"{label('get')} (a session not loaded)": on("get", "user"),
         **{
-            f"{name(method)} ({LOADED})": on(method, *args, loaded=True)
+            f"{label(method)} ({LOADED})": on(method, *args, loaded=True)
             for method, args in IN_MEMORY.items()
         },
-        name("exists"): exists,
-        f"{name('save')} (a new session)": modified(key=False),
-        f"{name('save')} (a session changed)": modified(key=True),
-        name("create"): on("create", key=False),
-        name("cycle_key"): on("cycle_key", loaded=True),
-        name("flush"): on("flush", loaded=True),
-        name("delete"): on("delete"),
+        label("exists"): exists,
+        f"{label('save')} (a new session)": modified(key=False),
+        f"{label('save')} (a session changed)": modified(key=True),
+        label("create"): on("create", key=False),
+        label("cycle_key"): on("cycle_key", loaded=True),
+        label("flush"): on("flush", loaded=True),
+        label("delete"): on("delete"),
     }
     if contract.declares(SessionCapability.CLEAR_EXPIRED):
-        calls[name("clear_expired")] = lambda: getattr(store_class, name("clear_expired"))
+        calls[label("clear_expired")] = lambda: getattr(store_class, name("clear_expired"))
     return calls

@@ -18,9 +18,11 @@ from .checks.bad_input import BadInputChecks
 from .checks.concurrency import ConcurrencyChecks
 from .checks.corrupted_data import CorruptedDataChecks
 from .checks.event_loop import EventLoopChecks
+from .checks.existing_sessions import ExistingSessionChecks
 from .checks.expiry import ExpiryChecks
 from .checks.extra_data import ExtraDataChecks
 from .checks.isolation import IsolationChecks
+from .checks.missing_sessions import MissingSessionChecks
 from .checks.parity import ParityChecks
 from .checks.semantics import SemanticsChecks
 from .checks.structure import StructureChecks
@@ -33,9 +35,11 @@ __all__ = ["SessionStoreContract"]
 class SessionStoreContract(
     StructureChecks,
     SemanticsChecks,
+    MissingSessionChecks,
     ExpiryChecks,
     CorruptedDataChecks,
     SubclassChecks,
+    ExistingSessionChecks,
     IsolationChecks,
     ConcurrencyChecks,
     BadInputChecks,

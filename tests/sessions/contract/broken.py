@@ -18,6 +18,7 @@ from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import UpdateError
 from django.core import signing
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from auth_backend_sdk.sessions import DualModeSessionMixin
 
@@ -88,6 +89,53 @@ class AcceptsShortKeys(DualModeSessionMixin, db.SessionStore):
 
     def _validate_session_key(self, key: Any) -> bool:
         return bool(key)
+
+
+class MixedCaseKeys(DualModeSessionMixin, db.SessionStore):
+    """Makes keys of upper- and lower-case letters, for more keys of the same length."""
+
+    def _get_new_session_key(self) -> str:
+        while True:
+            key = get_random_string(32)
+            if not self.exists(key):
+                return key
+
+
+class DeleteRaisesWhenMissing(DualModeSessionMixin, db.SessionStore):
+    """delete() of a session that is not stored raises, as a strict ORM call would."""
+
+    def delete(self, session_key: str | None = None) -> None:
+        key = session_key if session_key is not None else self.session_key
+        self.model.objects.get(session_key=key).delete()
+
+
+class ExistsOnlyForLiveSessions(DualModeSessionMixin, db.SessionStore):
+    """exists() leaves expired sessions out, though their rows are still there."""
+
+    def exists(self, session_key: str) -> bool:
+        live = self.model.objects.filter(session_key=session_key, expire_date__gt=timezone.now())
+        return live.exists()
+
+
+class ExistsIgnoresCase(DualModeSessionMixin, db.SessionStore):
+    """exists() matches keys without regard to letter case."""
+
+    def exists(self, session_key: str) -> bool:
+        return self.model.objects.filter(session_key__iexact=session_key).exists()
+
+
+class CreatesOnMiss(DualModeSessionMixin, db.SessionStore):
+    """load() of a key that is not stored saves a new session at once."""
+
+    def load(self) -> dict[str, Any]:
+        data = super().load()
+        if self.session_key is None:
+            self.create()
+        return data
+
+
+class RenamedSessionStore(DualModeSessionMixin, db.SessionStore):
+    """Django's db store under another class name: Django's key_salt changes with it."""
 
 
 # -- expiry ---------------------------------------------------------------------------
@@ -265,6 +313,15 @@ class QueriesOnTheLoop(db.SessionStore):
 
     async def aexists(self, session_key: str) -> bool:
         return self.exists(session_key)
+
+
+class HopsTwiceOnExists(db.SessionStore):
+    """Its async exists() goes to a thread twice for the one query of exists()."""
+
+    async def aexists(self, session_key: str) -> bool:
+        exists: Any = self.exists
+        await sync_to_async(str.strip)(session_key)  # a thread for nothing
+        return bool(await sync_to_async(exists)(session_key))
 
 
 class HopsForEachGet(db.SessionStore):

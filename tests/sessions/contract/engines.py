@@ -46,6 +46,16 @@ COOKIE_EXPIRY = (
     "Django's signed_cookies load() checks the cookie's age against SESSION_COOKIE_AGE only, "
     "not an expiry set with set_expiry() (ticket #19201): a session past it still loads."
 )
+CACHE_CALLS_ARE_BRIDGES = (
+    "Django's {engine} store awaits the cache's async methods (ahas_key(), aadd(), aset(), "
+    "adelete()), which BaseCache runs as sync_to_async bridges: a thread hop per cache call, "
+    "where the sync twin makes {queries}."
+)
+FILE_REFUSES_OTHER_CASE = (
+    "Django's file store maps a key to a file name only for VALID_KEY_CHARS (lower case and "
+    "digits): exists() of an upper-cased key raises InvalidSessionKey (a SuspiciousOperation) "
+    "where the db store answers False."
+)
 NUL_ON_POSTGRESQL = (
     "{store} queries the database with the key as the cookie gives it; PostgreSQL refuses a "
     "NUL byte (a quoted cookie can carry one, as \\000): DataError escapes load()."
@@ -62,8 +72,15 @@ def djangos_own(engine: str) -> dict[str, str]:
     if engine == "signed_cookies":
         failures |= _both("test_tampered_data_loads_empty_and_is_logged", COOKIE_NOT_LOGGED)
         failures |= _both("test_expired_sessions_load_empty", COOKIE_EXPIRY)
+    if engine == "file":
+        failures |= _both("test_exists_answers_for_what_is_stored", FILE_REFUSES_OTHER_CASE)
     if engine in ("db", "cached_db"):
         failures |= nul_keys_on_postgresql(f"Django's {engine} store")
+    if engine in ("cache", "cached_db"):
+        queries = "no database query" if engine == "cache" else "fewer database queries"
+        failures["test_thread_hops_of_session_methods_async"] = CACHE_CALLS_ARE_BRIDGES.format(
+            engine=engine, queries=queries
+        )
     return failures
 
 

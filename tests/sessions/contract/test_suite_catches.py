@@ -10,6 +10,8 @@ The subclass checks are caught on Django's own stores too
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import pytest
 
 from auth_backend_sdk.sessions.contract import SessionStoreContract
@@ -23,6 +25,12 @@ CATCHES: list[tuple[str, str, tuple[str, ...]]] = [
     ("LoadOverriddenUnadapted", "each_pair_follows_one_definition", ("",)),
     ("DropsNoneValues", "saved_data_loads_on_its_key", ("sync", "async")),
     ("AdoptsClientKeys", "first_save_makes_a_new_key", ("sync", "async")),
+    ("MixedCaseKeys", "first_save_makes_a_new_key", ("sync", "async")),
+    ("DeleteRaisesWhenMissing", "deleting_a_missing_session_is_quiet", ("sync", "async")),
+    ("ExistsOnlyForLiveSessions", "exists_answers_for_what_is_stored", ("sync", "async")),
+    ("ExistsIgnoresCase", "exists_answers_for_what_is_stored", ("sync", "async")),
+    ("CreatesOnMiss", "loading_an_unknown_key_stores_nothing", ("sync", "async")),
+    ("RenamedSessionStore", "sessions_of_the_extended_store_stay_readable", ("sync", "async")),
     ("OverwritesOnCreate", "must_create_refuses_a_key_in_use", ("sync", "async")),
     ("CycleKeepsTheOldKey", "cycle_key_keeps_the_data_under_a_new_key", ("sync", "async")),
     ("FlushForgetsWithoutDeleting", "flush_empties_and_deletes", ("sync", "async")),
@@ -47,6 +55,7 @@ CATCHES: list[tuple[str, str, tuple[str, ...]]] = [
     ("BlocksTheLoopOnLoad", "async_methods_leave_the_event_loop_running", ("async",)),
     ("QueriesOnTheLoop", "async_methods_leave_the_event_loop_running", ("async",)),
     ("HopsForEachGet", "thread_hops_of_session_methods", ("async",)),
+    ("HopsTwiceOnExists", "thread_hops_of_session_methods", ("async",)),
     ("PopLeavesTheKey", "session_parity", ("",)),
     ("AsyncRowIgnoresCustomExpiry", "session_parity", ("",)),
 ]
@@ -106,3 +115,55 @@ def test_hops_are_reported_and_judged() -> None:
     (detail,) = failures(report).values()
     assert "aget (a loaded session): 1 hops, budget 0" in detail
     assert report.measurements.hops["aget (a loaded session)"] == 1
+
+
+def test_an_io_call_is_held_to_the_queries_of_its_sync_twin() -> None:
+    report = run("HopsTwiceOnExists", "thread_hops_of_session_methods")
+    (detail,) = failures(report).values()
+    assert "aexists: 2 hops, budget 1" in detail
+    assert report.measurements.hops["aexists"] == 2
+
+
+def test_hop_budgets_still_override_the_default() -> None:
+    module = ModuleType("lenient_contract")
+
+    class Lenient(SessionStoreContract):
+        session_store = f"{BROKEN}.HopsTwiceOnExists"
+        # aexists hops twice, and create() (cycle_key() too) asks exists() for a new key.
+        hop_budgets = {"aexists": 2, "asave (a new session)": 3, "acreate": 3, "acycle_key": 5}
+
+    Lenient.__module__ = module.__name__
+    module.Lenient = Lenient  # type: ignore[attr-defined]
+    (report,) = run_contracts(
+        [f"{BROKEN}.HopsTwiceOnExists"],
+        contract_module=module,
+        only=["thread_hops_of_session_methods"],
+    )
+    assert report.results
+    assert not failures(report), report.results
+
+
+def test_a_misspelt_hop_budget_fails_rather_than_holding_nothing() -> None:
+    module = ModuleType("misspelt_contract")
+
+    class Misspelt(SessionStoreContract):
+        session_store = "django.contrib.sessions.backends.db.SessionStore"
+        hop_budgets = {"aexist": 2}
+
+    Misspelt.__module__ = module.__name__
+    module.Misspelt = Misspelt  # type: ignore[attr-defined]
+    (report,) = run_contracts(
+        ["django.contrib.sessions.backends.db.SessionStore"],
+        contract_module=module,
+        only=["thread_hops_of_session_methods"],
+    )
+    (detail,) = failures(report).values()
+    assert "hop_budgets names calls this check does not make" in detail
+    assert "unknown: aexist" in detail
+
+
+def test_a_renamed_store_names_both_key_salts() -> None:
+    report = run("RenamedSessionStore", "sessions_of_the_extended_store_stay_readable")
+    detail = next(iter(failures(report).values()))
+    assert "'django.contrib.sessions.SessionStore', then" in detail
+    assert "'django.contrib.sessions.RenamedSessionStore'" in detail

@@ -53,8 +53,14 @@ USER_SESSIONS_REVIVES = (
     "raising UpdateError: a session flushed by one request (a logout) is saved again by "
     "another that had it loaded. The same in both modes."
 )
+USER_SESSIONS_CREATES_ON_MISS = (
+    "django-user-sessions' load() calls self.create() when no row matches the key: loading an "
+    "unknown or tampered key saves a new, empty session. The same in both modes."
+)
 USER_SESSIONS_OWN = {
     **nul_keys_on_postgresql("django-user-sessions' load()"),
+    "test_loading_an_unknown_key_stores_nothing_sync": USER_SESSIONS_CREATES_ON_MISS,
+    "test_loading_an_unknown_key_stores_nothing_async": USER_SESSIONS_CREATES_ON_MISS,
     "test_saving_a_session_deleted_meanwhile_is_refused_sync": USER_SESSIONS_REVIVES,
     "test_saving_a_session_deleted_meanwhile_is_refused_async": USER_SESSIONS_REVIVES,
 }

@@ -2,8 +2,9 @@
 
 * what one request saves, the next loads on its key (near and far from expiry),
   and a store saved untouched (``SESSION_SAVE_EVERY_REQUEST``) keeps it;
-* a new session gets a fresh key when first saved, and a key nobody has is
-  never adopted (session fixation);
+* a new session gets a fresh key when first saved, of Django's shape (32 of
+  ``VALID_KEY_CHARS``: lower case and digits) in both modes, and a key nobody has
+  is never adopted (session fixation);
 * ``save(must_create=True)`` refuses a key in use with ``CreateError``;
 * ``cycle_key()`` keeps the data under a new key, and the old key is gone;
 * ``flush()`` empties the session and deletes it;
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.sessions.backends.base import CreateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
 
 from ....testing._reporting import fail, render_outcome
 from ....testing.harness import check
@@ -25,7 +26,10 @@ from ....testing.modes import Mode
 from ..base import NEAR_EXPIRY, READ_FIRST, SessionContractBase, unknown_key
 from ..capabilities import SessionCapability
 
-__all__ = ["VALUES", "SemanticsChecks"]
+__all__ = ["KEY_LENGTH", "VALUES", "SemanticsChecks"]
+
+KEY_LENGTH = 32
+"""The length of the keys ``SessionBase._get_new_session_key()`` makes."""
 
 VALUES: dict[str, Any] = {
     "text": "caf\u00e9 \u2603",
@@ -84,7 +88,7 @@ class SemanticsChecks(SessionContractBase):
 
     @check()
     def first_save_makes_a_new_key(self, mode: Mode) -> None:
-        """A new session gets a fresh key when first saved; a key nobody has is never adopted."""
+        """A new session gets a fresh key of Django's shape; a key nobody has is never adopted."""
         for given in (None, unknown_key()):
             for read_first in READ_FIRST:
                 store = self.open(mode, given, read_first)
@@ -96,6 +100,11 @@ class SemanticsChecks(SessionContractBase):
                     problems.append(f"the saved session's key is {key!r}")
                 elif key == given:
                     problems.append("the store adopted the key the client made up")
+                elif not self.declares(SessionCapability.COOKIE_BASED) and not _django_shaped(key):
+                    problems.append(
+                        f"the key {key!r} is not {KEY_LENGTH} of Django's VALID_KEY_CHARS "
+                        "(lower case and digits: keys must not depend on letter case)"
+                    )
                 elif self.declares(SessionCapability.SERVER_SIDE):
                     if not self.call(mode, self.new_store(None), "exists", key):
                         problems.append("exists() does not find the saved session")
@@ -213,3 +222,7 @@ class SemanticsChecks(SessionContractBase):
                     "Django's _validate_session_key() sets a key that is not at least "
                     "8 characters to None.",
                 )
+
+
+def _django_shaped(key: str) -> bool:
+    return len(key) == KEY_LENGTH and set(key) <= set(VALID_KEY_CHARS)
