@@ -1,13 +1,22 @@
-"""Logins and authenticated requests over HTTP: the example site under uvicorn, per backend.
+"""Logins and authenticated requests over HTTP: the example site under uvicorn, against Django.
 
     python -m bench.http_load [--database sqlite|postgresql] [--json PATH]
                               [--concurrency 8] [--logins 16] [--requests 400]
 
-For each ModelBackend choice of ``examples/site`` (``SITE_MODEL_BACKEND``:
-``django``, ``dual_mode``, ``reference``) the site runs under uvicorn (one
-worker, Django's default PBKDF2 hasher) on 127.0.0.1, and this process drives a
-bounded load at it: ``--concurrency`` clients, each with its own connection and
-cookies, share a fixed number of requests.
+Two comparisons, each server in turn under uvicorn (one worker, Django's
+default PBKDF2 hasher) on 127.0.0.1, while this process drives a bounded load at
+it: ``--concurrency`` clients, each with its own connection and cookies, share
+a fixed number of requests.
+
+* **Backends** (``"stack": "django"`` rows): each ModelBackend choice of
+  ``examples/site`` (``SITE_MODEL_BACKEND``: ``django``, ``dual_mode``,
+  ``reference``) behind Django's session engine and middleware
+  (``SITE_STACK=django``), scenarios ``login`` and ``authenticated_get``.
+* **Stacks** (``"backend": "stack"`` rows): Django's stack (its ``db`` session
+  engine, session and authentication middleware and ``ModelBackend``) against
+  the reference stack (``reference_backends.sessions.db``,
+  ``reference_backends.middleware`` and ``reference_backends.ModelBackend``),
+  scenarios ``authenticated_get`` and ``read_write``, with ``db`` sessions.
 
 * ``login``: ``POST /login/`` (``aauthenticate()`` then ``alogin()``), each
   from an anonymous session, so every request hashes a password and creates a
@@ -15,7 +24,10 @@ cookies, share a fixed number of requests.
   the hasher's iterations, one thread per core, measured in this run).
 * ``authenticated_get``: ``GET /api/me/`` with a session: ``await
   request.auser()`` and ``await user.ahas_perm("notes.view_note")`` (a
-  group permission), one fresh user object, so uncached, per request.
+  group permission), one fresh user object, so uncached, per request. The
+  session is read, not written.
+* ``read_write``: ``GET /api/visits/`` with a session: the user, and a
+  counter in the session incremented, so the session is saved.
 
 The database (SQLite in a temporary file, or a fresh database on the PostgreSQL
 server ``ABS_PGHOST``/``ABS_PGPORT`` name, else on a throwaway cluster this
@@ -31,17 +43,26 @@ other, in one run, not with numbers from elsewhere.
       "hashing_limit_per_second": 3.5,       # PBKDF2 hashes/s, all cores: the best of one
                                              # measurement next to each backend's run
       "results": [
-        {"backend": "django" | "dual_mode" | "reference",
-         "scenario": "login" | "authenticated_get",
+        {"stack": "django" | "reference",    # session engine and middleware
+         "backend": "django" | "dual_mode" | "reference" | "stack",
+         "scenario": "login" | "authenticated_get" | "read_write",
          "requests": 16,                     # sent
          "errors": 0,                        # transport errors and unexpected responses
          "concurrency": 8,
          "requests_per_second": 1.7,         # successful responses / wall time
-         "p50_ms": 4400.0, "p99_ms": 5100.0  # over successful responses, nearest rank;
-        },                                   # null when none succeeded
+         "p50_ms": 4400.0, "p99_ms": 5100.0, # over successful responses, nearest rank;
+                                             # null when none succeeded
+         "machine_load": {...}               # the machine's load during this scenario
+        },
         ...
-      ]
+      ],
+      "machine_load": {...}                  # during the whole run, hashing limits included
     }
+
+``machine_load`` (:mod:`bench.machine_load`; null where not Linux): other
+processes' CPU and steal, with ``loaded`` true for a result taken under load.
+The uvicorn servers are this process's children, and the PostgreSQL server is
+named to the sampler: their work is the benchmark's own, not other processes'.
 """
 
 from __future__ import annotations
@@ -65,10 +86,12 @@ from typing import Any
 import django
 import httpx
 
+from bench.machine_load import Recording, database_server, sample_machine_load
 from examples.site import launch
 from tools.pgcluster import throwaway_cluster
 
 BACKENDS = ["django", "dual_mode", "reference"]
+STACKS = {"django": "django", "reference": "reference"}  # stack -> its ModelBackend
 USERNAME = "alice"  # reads notes through her group: ahas_perm() finds the permission
 PASSWORD = "http-load-password"
 
@@ -166,9 +189,19 @@ async def authenticated_get(client: httpx.AsyncClient) -> str | None:
     return f"/api/me/ answered {response.status_code}"
 
 
-def result_row(backend: str, scenario: str, concurrency: int, outcome: Outcome) -> dict[str, Any]:
+async def read_write(client: httpx.AsyncClient) -> str | None:
+    response = await client.get("/api/visits/")
+    if response.status_code == 200 and response.json()["visits"] > 0:
+        return None
+    return f"/api/visits/ answered {response.status_code}"
+
+
+def result_row(
+    stack: str, backend: str, scenario: str, concurrency: int, outcome: Outcome
+) -> dict[str, Any]:
     successes = len(outcome.latencies)
     return {
+        "stack": stack,
         "backend": backend,
         "scenario": scenario,
         "requests": outcome.requests,
@@ -180,13 +213,29 @@ def result_row(backend: str, scenario: str, concurrency: int, outcome: Outcome) 
     }
 
 
+SCENARIOS: dict[str, Callable[[httpx.AsyncClient], Awaitable[str | None]]] = {
+    "login": log_in,
+    "authenticated_get": authenticated_get,
+    "read_write": read_write,
+}
+
+
 async def load_one_server(
-    url: str, backend: str, concurrency: int, logins: int, gets: int
+    url: str,
+    stack: str,
+    backend: str,
+    scenarios: tuple[str, ...],
+    counts: dict[str, int],
+    concurrency: int,
+    also_ours: dict[str, int],
 ) -> list[dict[str, Any]]:
+    """Each of ``scenarios`` in turn, ``counts[scenario]`` requests shared by the clients."""
     timeout = httpx.Timeout(120)
-    async with contextlib.AsyncExitStack() as stack:
+    outcomes: dict[str, Outcome] = {}
+    loads: dict[str, Recording] = {}
+    async with contextlib.AsyncExitStack() as exits:
         clients = [
-            await stack.enter_async_context(httpx.AsyncClient(base_url=url, timeout=timeout))
+            await exits.enter_async_context(httpx.AsyncClient(base_url=url, timeout=timeout))
             for _ in range(concurrency)
         ]
         for client in clients:
@@ -194,17 +243,26 @@ async def load_one_server(
         # Warm-up, not measured: templates, URL resolvers, the hashing pool, connections.
         await drive(clients[:1], 1, log_in)
         await drive(clients[:1], 2 * concurrency, authenticated_get)
-
-        outcomes = {"login": await drive(clients, logins, log_in)}
-        for client in clients:
-            if "sessionid" not in client.cookies:  # its last login failed
-                await log_in(client)
-        outcomes["authenticated_get"] = await drive(clients, gets, authenticated_get)
+        for scenario in scenarios:
+            if scenario != "login":
+                for client in clients:
+                    if (
+                        "sessionid" not in client.cookies
+                    ):  # never logged in, or its last login failed
+                        await log_in(client)
+            with sample_machine_load(also_ours) as loads[scenario]:
+                outcomes[scenario] = await drive(clients, counts[scenario], SCENARIOS[scenario])
 
     for scenario, outcome in outcomes.items():
         if outcome.first_error:
-            print(f"  {backend} {scenario}: {outcome.errors} errors, first: {outcome.first_error}")
-    return [result_row(backend, s, concurrency, o) for s, o in outcomes.items()]
+            print(
+                f"  {stack}/{backend} {scenario}: {outcome.errors} errors, "
+                f"first: {outcome.first_error}"
+            )
+    return [
+        {**result_row(stack, backend, s, concurrency, o), "machine_load": loads[s].as_json()}
+        for s, o in outcomes.items()
+    ]
 
 
 @contextlib.contextmanager
@@ -227,13 +285,39 @@ def run(database_kind: str, concurrency: int, logins: int, gets: int) -> dict[st
         pg_env = stack.enter_context(postgres_server()) if database_kind == "postgresql" else {}
         database = stack.enter_context(launch.temporary_database(database_kind, workdir, pg_env))
         launch.prepare(launch.environment(database), PASSWORD)
-        for backend in BACKENDS:
-            env = launch.environment(database, model_backend=backend)
-            with launch.serving(env, workdir) as site:
-                limits.append(hashing_limit(cores))
-                results += asyncio.run(
-                    load_one_server(site.url, backend, concurrency, logins, gets)
-                )
+        # pg_ctl detaches the PostgreSQL server: name it, or its work would count as others'.
+        also_ours = database_server(pg_env)
+        counts = {"login": logins, "authenticated_get": gets, "read_write": gets}
+        with sample_machine_load(also_ours) as load:
+            for backend in BACKENDS:
+                env = launch.environment(database, model_backend=backend, stack="django")
+                with launch.serving(env, workdir) as site:
+                    limits.append(hashing_limit(cores))
+                    results += asyncio.run(
+                        load_one_server(
+                            site.url,
+                            "django",
+                            backend,
+                            ("login", "authenticated_get"),
+                            counts,
+                            concurrency,
+                            also_ours,
+                        )
+                    )
+            for stack_name, model_backend in STACKS.items():
+                env = launch.environment(database, model_backend=model_backend, stack=stack_name)
+                with launch.serving(env, workdir) as site:
+                    results += asyncio.run(
+                        load_one_server(
+                            site.url,
+                            stack_name,
+                            "stack",
+                            ("authenticated_get", "read_write"),
+                            counts,
+                            concurrency,
+                            also_ours,
+                        )
+                    )
     return {
         "django": django.get_version(),
         "python": platform.python_version(),
@@ -241,6 +325,7 @@ def run(database_kind: str, concurrency: int, logins: int, gets: int) -> dict[st
         "cpu_count": cores,
         "hashing_limit_per_second": round(max(limits), 2),
         "results": results,
+        "machine_load": load.as_json(),
     }
 
 
@@ -250,7 +335,8 @@ def print_table(report: dict[str, Any]) -> None:
         f"Django {report['django']}, Python {report['python']}, {report['database']}; "
         f"hashing limit {limit:.2f}/s on {report['cpu_count']} cores"
     )
-    header = f"{'backend':<10} {'scenario':<18} {'requests':>8} {'errors':>6} {'conc':>4} "
+    header = f"{'stack':<10} {'backend':<10} {'scenario':<18} {'requests':>8} {'errors':>6} "
+    header += f"{'conc':>4} "
     print(header + f"{'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'of limit':>8}")
     for row in report["results"]:
         share = f"{row['requests_per_second'] / limit:.0%}" if row["scenario"] == "login" else ""
@@ -258,19 +344,24 @@ def print_table(report: dict[str, Any]) -> None:
             f"{row[key]:.1f}" if row[key] is not None else "-" for key in ("p50_ms", "p99_ms")
         )
         print(
-            f"{row['backend']:<10} {row['scenario']:<18} {row['requests']:>8} "
+            f"{row.get('stack', 'django'):<10} {row['backend']:<10} {row['scenario']:<18} "
+            f"{row['requests']:>8} "
             f"{row['errors']:>6} {row['concurrency']:>4} {row['requests_per_second']:>8.2f} "
             f"{p50:>9} {p99:>9} {share:>8}"
         )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="HTTP load on the example site, per backend.")
+    parser = argparse.ArgumentParser(
+        description="HTTP load on the example site, per backend and stack."
+    )
     parser.add_argument("--database", choices=launch.DATABASE_KINDS, default="sqlite")
     parser.add_argument("--json", type=Path, help="write the results there")
     parser.add_argument("--concurrency", type=int, default=8, help="clients at once")
     parser.add_argument("--logins", type=int, default=16, help="login requests per backend")
-    parser.add_argument("--requests", type=int, default=400, help="authenticated GETs per backend")
+    parser.add_argument(
+        "--requests", type=int, default=400, help="requests per scenario but login, per server"
+    )
     options = parser.parse_args()
     report = run(options.database, options.concurrency, options.logins, options.requests)
     print_table(report)

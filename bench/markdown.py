@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-__all__ = ["CONTENDERS", "CONTENDER_LABELS", "render"]
+from .machine_load import OTHER_CORES_LIMIT, STEAL_PERCENT_LIMIT
+
+__all__ = [
+    "CONTENDERS",
+    "CONTENDER_LABELS",
+    "load_summary",
+    "load_warnings",
+    "loaded_results",
+    "render",
+]
 
 CONTENDERS = ("django", "dual_mode", "reference")
 """The names results use for the backends (``bench.http_load`` too), in the order shown."""
@@ -33,6 +42,57 @@ def _times(ratio: float) -> str:
     return f"{ratio:.2f}x"
 
 
+UNDER_LOAD = "**taken under load**"
+LOAD_NOTE = (
+    "Machine load: the CPU other processes used (in cores, averaged) and steal while a "
+    "measurement ran, from `/proc` (`bench.machine_load`); "
+    f"{UNDER_LOAD} when others used more than {OTHER_CORES_LIMIT} of a core or steal passed "
+    f"{STEAL_PERCENT_LIMIT:.0f}% of the CPU time. Not recorded: results from before it was."
+)
+
+
+def load_summary(load: dict[str, Any] | None) -> str:
+    """A ``machine_load`` record (:mod:`bench.machine_load`) in a few words.
+
+    None, for results from before load was recorded or from a system without
+    ``/proc``: "not recorded".
+    """
+    if not load:
+        return "not recorded"
+    verdict = UNDER_LOAD if load["loaded"] else "quiet"
+    other_cores = load["other_cpu_percent"] / 100 * load["cores"]
+    return f"{verdict} (others {other_cores:.2f} cores, steal {load['steal_percent']:.1f}%)"
+
+
+def _loaded(load: dict[str, Any] | None) -> bool:
+    return bool(load and load["loaded"])
+
+
+def loaded_results(results: dict[str, Any]) -> list[str]:
+    """The names of the measurements of a ``bench.run`` results file taken under load."""
+    named = [
+        ("the whole run", results.get("machine_load")),
+        ("time per async call", results["async_methods"].get("machine_load")),
+        *(
+            (f"logins at concurrency {row['concurrency']}", row.get("machine_load"))
+            for row in results["logins"]
+        ),
+        ("cold permission checks", results["cold_permissions"].get("machine_load")),
+        ("derived method overhead", results["derived_overhead"].get("machine_load")),
+    ]
+    return [name for name, load in named if _loaded(load)]
+
+
+def _http_loaded_results(report: dict[str, Any]) -> list[str]:
+    """The same for a ``bench.http_load`` results file."""
+    names = ["the whole run"] if _loaded(report.get("machine_load")) else []
+    return names + [
+        f"{CONTENDER_LABELS.get(row['backend'], row['backend'])} {row['scenario']}"
+        for row in report["results"]
+        if _loaded(row.get("machine_load"))
+    ]
+
+
 def runs_table(runs: list[dict[str, Any]]) -> str:
     body = []
     for results in runs:
@@ -50,6 +110,7 @@ def runs_table(runs: list[dict[str, Any]]) -> str:
                 hasher,
                 info["date"],
                 info.get("commit") or "",
+                load_summary(results.get("machine_load")),
             ]
         )
     header = [
@@ -61,8 +122,9 @@ def runs_table(runs: list[dict[str, Any]]) -> str:
         "default hasher",
         "date",
         "commit",
+        "machine load",
     ]
-    return table(header, "llllllll", body)
+    return table(header, "lllllllll", body)
 
 
 def async_hops_table(rows: list[dict[str, Any]]) -> str:
@@ -96,6 +158,7 @@ def logins_table(rows: list[dict[str, Any]]) -> str:
         "logins/s",
         "of hashing limit",
         "vs Django",
+        "machine load",
     ]
     body: list[list[object]] = []
     for row in rows:
@@ -110,11 +173,13 @@ def logins_table(rows: list[dict[str, Any]]) -> str:
                     f"{row['logins_per_second'][name]:.2f}",
                     f"{row['of_hashing_limit'][name]:.0%}",
                     _times(row["vs_django"][name]),
+                    # Once per concurrency: its rows were measured in one window.
+                    load_summary(row.get("machine_load")) if name == CONTENDERS[0] else "",
                 ]
             )
         limit = f"{row['hashing_limit_per_second']:.2f}"
-        body.append([n, "hashing limit", "", "", limit, "100%", ""])
-    return table(header, "rlrrrrr", body)
+        body.append([n, "hashing limit", "", "", limit, "100%", "", ""])
+    return table(header, "rlrrrrrl", body)
 
 
 def cold_permissions_table(result: dict[str, Any]) -> str:
@@ -161,37 +226,70 @@ def http_table(report: dict[str, Any]) -> str:
         "p50 (ms)",
         "p99 (ms)",
         "errors / requests",
+        "machine load",
     ]
     results = report["results"]
     limit = report.get("hashing_limit_per_second")
     django_rates = {
-        (row["scenario"], row["concurrency"]): row["requests_per_second"]
-        for row in results
-        if row["backend"] == "django"
+        _comparison(row): row["requests_per_second"] for row in results if _is_djangos(row)
     }
     scenarios = list(dict.fromkeys(row["scenario"] for row in results))
     backends = {name: index for index, name in enumerate(CONTENDERS)}
     body = []
     for row in sorted(
         results,
-        key=lambda r: (scenarios.index(r["scenario"]), backends.get(r["backend"], len(backends))),
+        key=lambda r: (
+            _is_stack_row(r),
+            scenarios.index(r["scenario"]),
+            backends.get(r["backend"], len(backends)),
+            r.get("stack") != "django",
+        ),
     ):
         rate = row["requests_per_second"]
-        baseline = django_rates.get((row["scenario"], row["concurrency"]))
+        baseline = django_rates.get(_comparison(row))
         body.append(
             [
                 row["scenario"],
                 row["concurrency"],
-                CONTENDER_LABELS.get(row["backend"], row["backend"]),
+                _contender_label(row),
                 f"{rate:.2f}" if rate < 10 else f"{rate:.1f}",
                 _times(rate / baseline) if baseline else "",
                 f"{rate / limit:.0%}" if limit and row["scenario"] == "login" else "",
                 _milliseconds(row["p50_ms"]),
                 _milliseconds(row["p99_ms"]),
                 f"{row['errors']} / {row['requests']}",
+                load_summary(row.get("machine_load")),
             ]
         )
-    return table(header, "lrlrrrrrr", body)
+    return table(header, "lrlrrrrrrl", body)
+
+
+STACK_LABELS = {
+    "django": "Django's stack (db engine, middleware, ModelBackend)",
+    "reference": "reference stack (db engine, middleware, ModelBackend)",
+}
+"""``bench.http_load`` rows comparing whole stacks (``"backend": "stack"``)."""
+
+
+def _is_stack_row(row: dict[str, Any]) -> bool:
+    return bool(row["backend"] == "stack")
+
+
+def _is_djangos(row: dict[str, Any]) -> bool:
+    if _is_stack_row(row):
+        return bool(row.get("stack") == "django")
+    return bool(row["backend"] == "django")
+
+
+def _comparison(row: dict[str, Any]) -> tuple[bool, str, int]:
+    """Rows compared with each other: backends with backends, stacks with stacks."""
+    return _is_stack_row(row), row["scenario"], row["concurrency"]
+
+
+def _contender_label(row: dict[str, Any]) -> str:
+    if _is_stack_row(row):
+        return STACK_LABELS.get(row.get("stack", ""), str(row.get("stack")))
+    return str(CONTENDER_LABELS.get(row["backend"], row["backend"]))
 
 
 def _milliseconds(value: float | None) -> str:
@@ -204,14 +302,47 @@ def _per_run(
     intro: str,
     render_table: Callable[[dict[str, Any]], str],
     detail: Callable[[dict[str, Any]], str] = lambda results: "",
+    section: str | None = None,
 ) -> list[str]:
-    """``intro``, then each run's table under its Django version (and ``detail``, if any)."""
+    """``intro``, then each run's table under its Django version (and ``detail``, if any).
+
+    ``section``: the key of the run's results whose machine load the label shows.
+    """
     parts = [intro]
     for results in runs:
-        extra = detail(results)
-        label = f"Django {results['run']['django']}" + (f", {extra}" if extra else "")
+        extras = [detail(results)]
+        if section:
+            load = results[section].get("machine_load")
+            extras.append(f"machine load {load_summary(load)}")
+        label = ", ".join([f"Django {results['run']['django']}", *filter(None, extras)])
         parts += [f"{label}:", render_table(results)]
     return parts
+
+
+def load_warnings(runs: list[dict[str, Any]], http: list[dict[str, Any]]) -> list[str]:
+    """A warning, in plain text, for each results file with a measurement taken under load."""
+    named = [(f"Django {r['run']['django']}'s run", loaded_results(r)) for r in runs]
+    named += [
+        (
+            f"the HTTP load on Django {report['django']}, "
+            f"{DATABASE_LABELS.get(report['database'], report['database'])}",
+            _http_loaded_results(report),
+        )
+        for report in http
+    ]
+    return [
+        f"Taken under load: {what} ({', '.join(names)}): other processes or "
+        "steal took a share of the CPU while these were measured. Their figures are not for "
+        "quoting; rerun `make bench` on a quiet machine."
+        for what, names in named
+        if names
+    ]
+
+
+def _quote_warning(warning: str) -> str:
+    """A plain ``"Title: text"`` warning as a Markdown block quote, its title in bold."""
+    title, text = warning.split(": ", 1)
+    return f"> **{title}**: {text}"
 
 
 def render(
@@ -228,7 +359,8 @@ def render(
     ``missing_http`` names the HTTP results files that were expected but absent.
     """
     h = "#" * level
-    parts = [runs_table(runs)]
+    warnings = load_warnings(runs, http or [])
+    parts = [runs_table(runs), LOAD_NOTE, *(_quote_warning(line) for line in warnings)]
     if image:
         parts += [
             f"![Longest event-loop stall against concurrent logins]({image})",
@@ -251,6 +383,7 @@ def render(
         "ratios the median of the per-round ratios to Django's backend.",
         lambda r: async_latency_table(r["async_methods"]["rows"]),
         lambda r: f"{r['async_methods']['rounds']} rounds of {r['async_methods']['calls']} calls",
+        section="async_methods",
     )
     parts += [f"{h} Concurrent logins, default hasher"]
     parts += _per_run(
@@ -271,6 +404,7 @@ def render(
         "`ahas_perm()` calls, the user's permission caches dropped before each.",
         lambda r: cold_permissions_table(r["cold_permissions"]),
         lambda r: f"{r['cold_permissions']['checks']} checks per backend",
+        section="cold_permissions",
     )
     parts += [f"{h} A derived method against a hand-written bridge"]
     parts += _per_run(
@@ -282,6 +416,7 @@ def render(
             f"{r['derived_overhead']['rounds']} rounds of "
             f"{r['derived_overhead']['calls']} calls per variant"
         ),
+        section="derived_overhead",
     )
     if http is not None:
         parts += [f"{h} HTTP load", *_http_parts(http, missing_http)]
@@ -299,8 +434,10 @@ def _http_parts(http: list[dict[str, Any]], missing: Sequence[str]) -> list[str]
         database = DATABASE_LABELS.get(results["database"], results["database"])
         limit = results.get("hashing_limit_per_second")
         limit_text = f", hashing limit {limit:.2f}/s" if limit else ""
+        load = load_summary(results.get("machine_load"))
         parts += [
-            f"Django {results['django']}, Python {results['python']}, {database}{limit_text}:",
+            f"Django {results['django']}, Python {results['python']}, {database}{limit_text}, "
+            f"machine load over the whole run {load}:",
             http_table(results),
         ]
     if missing:

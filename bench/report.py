@@ -11,7 +11,10 @@ Django line) and ``bench/results/http-<series>-<database>.json``
 * the generated section of ``docs/performance.md``, between its two marker
   comments; the hand-written text around them is left as it is.
 
-HTTP results that are absent are named in the report, not an error.
+HTTP results that are absent are named in the report, not an error. Results
+taken under load (their ``machine_load``, :mod:`bench.machine_load`) are marked
+in the report and named on the terminal; results from before load was
+recorded show it as "not recorded".
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .chart import stall_chart
-from .markdown import render
+from .markdown import load_warnings, render
 
 __all__ = ["BEGIN", "END", "main", "replace_generated"]
 
@@ -88,6 +91,8 @@ def main() -> None:
     (RESULTS / "report.json").write_text(json.dumps(combined, indent=2) + "\n")
     PAGE.write_text(replace_generated(PAGE.read_text(), document(PAGE, level=3)))
     print(f"Wrote {RESULTS / 'report.md'}, {RESULTS / 'report.json'}, {CHART} and {PAGE}.")
+    for warning in load_warnings(runs, http):
+        print(warning)
 
 
 if __name__ == "__main__":

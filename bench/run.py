@@ -6,6 +6,11 @@
 against a throwaway PostgreSQL cluster), then ``python -m bench.report``
 combines the files. The tables are printed as well. ``--quick`` runs a few
 calls of everything: to check the machinery, not to quote.
+
+Each measurement (each concurrency of the logins), and the run as a whole,
+records the machine's load while it ran under ``"machine_load"``
+(:mod:`bench.machine_load`): other processes' CPU, steal, and whether it was
+taken under load.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from typing import Any
 
 from . import derived_overhead
 from .environment import configure, fast_hashing, run_info
+from .fixtures import Fixtures, create_fixtures
+from .machine_load import database_server, sample_machine_load
 from .markdown import render
 
 __all__ = ["main"]
@@ -52,22 +59,42 @@ def parse_args() -> argparse.Namespace:
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement, each with the machine's load while it ran, and the whole run's."""
     configure()
-    from .async_methods import measure_async_methods
-    from .fixtures import create_fixtures
-    from .logins import measure_cold_permissions, measure_logins
-
     fixtures = create_fixtures()
     results: dict[str, Any] = {"run": run_info(), "quick": args.quick}
-    with fast_hashing():
-        results["async_methods"] = {
-            "hasher": "md5",
-            "rounds": args.rounds,
-            "calls": args.calls,
-            "rows": measure_async_methods(fixtures, args.rounds, args.calls),
-        }
-    results["logins"] = measure_logins(fixtures, args.concurrency, args.min_logins)
-    results["cold_permissions"] = measure_cold_permissions(fixtures, args.checks)
+    with sample_machine_load(database_server()) as load:
+        results.update(_measure_each(args, fixtures))
+    results["machine_load"] = load.as_json()
+    return results
+
+
+def _measure_each(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any]:
+    from .async_methods import measure_async_methods
+    from .logins import measure_cold_permissions, measure_logins
+
+    server = database_server()
+    results: dict[str, Any] = {}
+    with fast_hashing(), sample_machine_load(server) as load:
+        rows = measure_async_methods(fixtures, args.rounds, args.calls)
+    results["async_methods"] = {
+        "hasher": "md5",
+        "rounds": args.rounds,
+        "calls": args.calls,
+        "rows": rows,
+        "machine_load": load.as_json(),
+    }
+    results["logins"] = []
+    # One concurrency at a time, for a load per row (each repeats the unmeasured warm-up).
+    for concurrency in args.concurrency:
+        with sample_machine_load(server) as load:
+            [row] = measure_logins(fixtures, [concurrency], args.min_logins)
+        results["logins"].append({**row, "machine_load": load.as_json()})
+    with sample_machine_load(server) as load:
+        results["cold_permissions"] = measure_cold_permissions(fixtures, args.checks)
+    results["cold_permissions"]["machine_load"] = load.as_json()
+    with sample_machine_load(server) as load:
+        overhead = derived_overhead.run(args.overhead_calls, args.overhead_rounds)
     results["derived_overhead"] = {
         "rounds": args.overhead_rounds,
         "calls": args.overhead_calls,
@@ -79,10 +106,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 "ratio": ratio,
                 "target": derived_overhead.TARGET,
             }
-            for method, derived, hand_written, ratio in derived_overhead.run(
-                args.overhead_calls, args.overhead_rounds
-            )
+            for method, derived, hand_written, ratio in overhead
         ],
+        "machine_load": load.as_json(),
     }
     return results
 

@@ -25,7 +25,10 @@ once the session is loaded, per whole request (the first ``aget`` loads, a few
 ``aget``/``aset``, ``asave``), and the time per ``aset``. Hops are counted with
 :func:`auth_backend_sdk.engine.hops.count_hops`; they are deterministic, and
 the exit status is 1 if the adapted store hops more than its comparison.
-Times are not a pass/fail: the machine is shared (its load average is recorded).
+Times are not a pass/fail: the machine is shared. Its load average is recorded,
+and the load while each measurement ran (:mod:`bench.machine_load`: other
+processes' CPU and steal, under ``"machine_load"``), which marks a run taken
+under load.
 
 The database is the PostgreSQL server ``ABS_PGHOST``/``ABS_PGPORT`` name
 (``make bench`` starts a throwaway cluster), else SQLite in a temporary file;
@@ -58,7 +61,8 @@ from auth_backend_sdk.engine.hops import count_hops
 from tools.pgcluster import django_database
 
 from .environment import run_info
-from .markdown import table
+from .machine_load import database_server, sample_machine_load
+from .markdown import load_summary, table
 
 __all__ = [
     "IN_MEMORY_CALLS",
@@ -331,16 +335,27 @@ def broken_hop_promises(results: dict[str, Any]) -> list[str]:
 
 
 async def _measure_all(rounds: int, calls: int, in_memory_calls: int) -> dict[str, Any]:
+    """Both measurements, each with the machine's load while it ran."""
     from django.db import connections
 
+    server = database_server()
     try:
+        with sample_machine_load(server) as bridge_load:
+            bridge_rows = await measure_bridge(rounds, calls)
+        with sample_machine_load(server) as in_memory_load:
+            in_memory = await measure_in_memory(rounds, in_memory_calls)
         return {
             "bridge": {
                 "rounds": rounds,
                 "calls": calls,
-                "rows": await measure_bridge(rounds, calls),
+                "rows": bridge_rows,
+                "machine_load": bridge_load.as_json(),
             },
-            "in_memory": {"rounds": rounds, **await measure_in_memory(rounds, in_memory_calls)},
+            "in_memory": {
+                "rounds": rounds,
+                **in_memory,
+                "machine_load": in_memory_load.as_json(),
+            },
         }
     finally:
         # Outside a request, the ORM's async calls share one thread: close its connection,
@@ -399,8 +414,10 @@ def measure(
     with configured_django():
         load_before = os.getloadavg()
         results: dict[str, Any] = {"run": run_info(), "quick": quick}
-        results.update(asyncio.run(_measure_all(rounds, calls, in_memory_calls)))
+        with sample_machine_load(database_server()) as load:
+            results.update(asyncio.run(_measure_all(rounds, calls, in_memory_calls)))
     results["run"]["load_average"] = {"before": load_before, "after": os.getloadavg()}
+    results["machine_load"] = load.as_json()
     results["hop_promises_broken"] = broken_hop_promises(results)
     return results
 
@@ -420,11 +437,12 @@ def render(results: dict[str, Any]) -> str:
     parts = [
         f"Django {info['django']}, Python {info['python']}, {info['database']}, "
         f"{info['cores']} cores, load average {load['before'][0]:.2f} before and "
-        f"{load['after'][0]:.2f} after{quick}",
+        f"{load['after'][0]:.2f} after{quick}; machine load over the whole run "
+        f"{load_summary(results.get('machine_load'))}",
         f"A store with sync overrides of load and save, in async: {bridge['rounds']} rounds of "
         f"{bridge['calls']} calls per store; hops: dual_mode()/hand-written/Django's; ratio: "
         "dual_mode() / hand-written, the median of the per-round ratios, with its confidence "
-        "interval",
+        f"interval; machine load {load_summary(bridge.get('machine_load'))}",
     ]
     body = []
     for row in bridge["rows"]:
@@ -455,7 +473,8 @@ def render(results: dict[str, Any]) -> str:
     parts.append(
         f"aset, {in_memory['rounds']} rounds of {aset['calls']} calls: dual_mode() "
         f"{us['dual_mode']:.2f} µs, Django's {us['django']:.2f} µs, ratio "
-        f"{aset['vs_django']['ratio']:.2f} ({_interval(aset['vs_django'])})"
+        f"{aset['vs_django']['ratio']:.2f} ({_interval(aset['vs_django'])}); machine load "
+        f"{load_summary(in_memory.get('machine_load'))}"
     )
     broken = results["hop_promises_broken"]
     parts.append("Hops: " + ("; ".join(broken) if broken else "as promised."))

@@ -6,7 +6,9 @@ and runs in either mode. In async mode:
 * ``aauthenticate`` costs two thread hops (one query, one hash), three when
   an outdated password hash is upgraded; the hash runs in a dedicated pool,
   never on the event loop, on Django 5.2 too;
-* ``aget_user`` costs one hop;
+* ``aget_user`` costs one hop, and loads the user's permissions in the same
+  hop (see ``load_permissions_with_user``), so that ``await request.auser()``
+  and a permission check cost one hop together;
 * ``aget_all_permissions``, ``ahas_perm`` and ``ahas_module_perms`` cost one
   hop with cold caches (user and group permissions in one query) and none
   with warm ones. The caches (``_user_perm_cache``, ``_group_perm_cache``,
@@ -29,7 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from django.contrib.auth import backends as django_backends
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.auth.models import AnonymousUser, Permission, PermissionsMixin
 from django.db.models import Model, QuerySet, Value
 from django.views.decorators.debug import sensitive_variables
 
@@ -37,6 +39,7 @@ from auth_backend_sdk import DualModeMixin
 from auth_backend_sdk.auth.family import AUTHENTICATION
 from auth_backend_sdk.engine.flow import (
     Awaited,
+    EachMode,
     Flow,
     InHashingPool,
     InOrmThread,
@@ -57,6 +60,14 @@ __all__ = ["AllowAllUsersModelBackend", "ModelBackend"]
 
 _AnyUser = AbstractBaseUser | AnonymousUser
 _PERMISSION_SOURCES = ("user", "group")
+_PERMISSION_HOOKS = (
+    "get_all_permissions",
+    "get_user_permissions",
+    "get_group_permissions",
+    "_get_permissions",
+    "_get_user_permissions",
+    "_get_group_permissions",
+)
 
 
 class ModelBackend(DualModeMixin, django_backends.ModelBackend):
@@ -64,6 +75,19 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
 
     runs_hooks_off_the_loop: ClassVar[bool] = True
     """Overridden sync hooks run in the ORM's thread: system check W009 stays quiet."""
+
+    load_permissions_with_user: ClassVar[bool] = True
+    """Whether ``aget_user()`` also loads the user's permissions, in the same thread hop.
+
+    ``await request.auser()`` followed by a permission check then costs one hop
+    instead of two. The permissions are cached on the user object, as Django
+    caches them at the first check: like Django's cache, they are those of the
+    moment they were loaded (re-fetch the user to see a change made since).
+    Not done for superusers (``has_perm()`` answers them without a backend),
+    inactive users, subclasses overriding a permission method, or in sync mode,
+    where a query costs no hop. Set to False to load permissions only when
+    first checked.
+    """
 
     @sensitive_variables("password")
     def authenticate(  # type: ignore[override]
@@ -177,7 +201,10 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
             found = yield InOrmThread(self._user_by_pk, (user_id,))
             allowed = found is not None and (yield from self._hook("user_can_authenticate", found))
             return found if allowed else None
-        user: AbstractBaseUser | None = yield InOrmThread(self._active_user_by_pk, (user_id,))
+        user: AbstractBaseUser | None = yield EachMode(
+            InOrmThread(self._active_user_by_pk, (user_id,)),
+            InOrmThread(self._active_user_with_permissions, (user_id,)),
+        )
         return user
 
     def _permissions(self, user_obj: _AnyUser, obj: Model | None, source: str) -> Flow[set[str]]:
@@ -265,6 +292,22 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         user = self._user_by_pk(user_id)
         allowed = user is not None and self.user_can_authenticate(cast(Any, user))
         return user if allowed else None
+
+    def _active_user_with_permissions(self, user_id: Any) -> AbstractBaseUser | None:
+        """The user, with Django's permission caches filled in the same step when worth it."""
+        user = self._active_user_by_pk(user_id)
+        if user is not None and self._permissions_go_with_user(user):
+            for source, perms in self._load_permissions(user, _PERMISSION_SOURCES).items():
+                setattr(user, _cache_name(source), perms)
+        return user
+
+    def _permissions_go_with_user(self, user: AbstractBaseUser) -> bool:
+        if not self.load_permissions_with_user or not isinstance(user, PermissionsMixin):
+            return False  # a user model without Django's permission fields
+        # User.has_perm() answers an active superuser without asking any backend.
+        if not user.is_active or user.is_superuser:
+            return False
+        return not self._overrides(*_PERMISSION_HOOKS)
 
     def _load_permissions(
         self, user_obj: _AnyUser, sources: tuple[str, ...]

@@ -2,7 +2,9 @@
 
 A flow is a generator that does no I/O itself. It *yields* what it needs done
 (an ORM call, a password hash, a call to an overridable twin method) and is
-sent the result back. Two small drivers run the same flow:
+sent the result back (or, when the effect raises an exception, has it
+raised at the ``yield``, so a flow handles errors with ``try``/``except``
+as plain code does). Two small drivers run the same flow:
 
 * :func:`run_sync` performs each effect inline, in the caller's thread;
 * :func:`run_async` sends ORM work to asgiref's thread-sensitive executor
@@ -195,21 +197,27 @@ def _forget_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_after_fork)
 
 
+def _perform_sync(effect: Effect) -> Any:
+    if isinstance(effect, EachMode):
+        effect = effect.sync
+    if isinstance(effect, Twin):
+        return getattr(effect.obj, effect.pair.sync_name)(*effect.args, **effect.kwargs)
+    if isinstance(effect, Awaited):
+        return async_to_sync(effect.fn)(*effect.args)
+    return effect.fn(*effect.args)
+
+
 def run_sync(flow: Flow[_T]) -> _T:
     """Run ``flow`` in the calling thread."""
     try:
         effect = next(flow)
         while True:
-            if isinstance(effect, EachMode):
-                effect = effect.sync
-            if isinstance(effect, Twin):
-                method = getattr(effect.obj, effect.pair.sync_name)
-                result = method(*effect.args, **effect.kwargs)
-            elif isinstance(effect, Awaited):
-                result = async_to_sync(effect.fn)(*effect.args)
+            try:
+                result = _perform_sync(effect)
+            except Exception as error:
+                effect = flow.throw(error)
             else:
-                result = effect.fn(*effect.args)
-            effect = flow.send(result)
+                effect = flow.send(result)
     except StopIteration as done:
         result_value: _T = done.value
         return result_value
@@ -229,25 +237,30 @@ async def _run_orm_step(effect: InOrmThread) -> Any:
             _inside_orm_step.reset(token)
 
 
+async def _perform_async(effect: Effect) -> Any:
+    if isinstance(effect, EachMode):
+        effect = effect.async_
+    if isinstance(effect, InOrmThread):
+        return await _run_orm_step(effect)
+    if isinstance(effect, InHashingPool):
+        pooled = sync_to_async(effect.fn, thread_sensitive=False, executor=hashing_pool())
+        return await pooled(*effect.args)
+    if isinstance(effect, Awaited):
+        return await effect.fn(*effect.args)
+    return await getattr(effect.obj, effect.pair.async_name)(*effect.args, **effect.kwargs)
+
+
 async def run_async(flow: Flow[_T]) -> _T:
     """Run ``flow`` from async code: one thread hop per ORM or hashing effect."""
     try:
         effect = next(flow)
         while True:
-            if isinstance(effect, EachMode):
-                effect = effect.async_
-            if isinstance(effect, InOrmThread):
-                result = await _run_orm_step(effect)
-            elif isinstance(effect, InHashingPool):
-                result = await sync_to_async(
-                    effect.fn, thread_sensitive=False, executor=hashing_pool()
-                )(*effect.args)
-            elif isinstance(effect, Awaited):
-                result = await effect.fn(*effect.args)
+            try:
+                result = await _perform_async(effect)
+            except Exception as error:
+                effect = flow.throw(error)
             else:
-                twin = getattr(effect.obj, effect.pair.async_name)
-                result = await twin(*effect.args, **effect.kwargs)
-            effect = flow.send(result)
+                effect = flow.send(result)
     except StopIteration as done:
         result_value: _T = done.value
         return result_value
