@@ -1,17 +1,23 @@
 """The example site (``examples/site``) under uvicorn, driven over real HTTP.
 
 One database per module (SQLite, or PostgreSQL when ``ABS_TEST_DATABASE`` says
-so), migrated and seeded once; for each ModelBackend choice the site offers, a
-copy of it and a uvicorn server. Logins, ``login_required``,
-``permission_required``, rules' object permissions (through ``dual_mode()``)
-and the remote-user route are async views; the admin is Django's sync path.
+so), migrated and seeded once; for each configuration below, a copy of it and
+a uvicorn server. The site as shipped runs the reference stack (the reference
+session engine and middleware): each ModelBackend choice runs on it, and so do
+signed-cookie sessions; Django's stack (``SITE_STACK=django``) keeps working
+too. Logins, ``login_required``, ``permission_required``, rules' object
+permissions (through ``dual_mode()``) and the remote-user route are async
+views; the admin is Django's sync path. Sessions past their age are refused,
+on every reference engine.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import httpx
@@ -21,15 +27,48 @@ from examples.site import launch
 
 PASSWORD = "site-test-password"
 MODEL_BACKENDS = ["reference", "django", "dual_mode"]
+SESSION_ENGINES = ["db", "cache", "cached_db", "signed_cookies"]
+
+
+@dataclass(frozen=True)
+class Config:
+    """What a site runs: ``SITE_MODEL_BACKEND``, ``SITE_STACK``, ``SITE_SESSION_ENGINE``."""
+
+    model_backend: str = "reference"
+    stack: str = "reference"
+    session_engine: str = "db"
+
+    def __str__(self) -> str:
+        return f"{self.model_backend} backend, {self.stack} stack, {self.session_engine}"
+
+    def environment(self, database: launch.Database) -> dict[str, str]:
+        return launch.environment(
+            database,
+            model_backend=self.model_backend,
+            stack=self.stack,
+            session_engine=self.session_engine,
+            mode="test",
+        )
+
+
+CONFIGS = [
+    # The site as shipped: reference ModelBackend, reference stack, db sessions.
+    pytest.param(Config(), id="reference"),
+    pytest.param(Config(model_backend="django"), id="django"),
+    pytest.param(Config(model_backend="dual_mode"), id="dual_mode"),
+    pytest.param(Config(session_engine="signed_cookies"), id="signed_cookies"),
+    # What bench/http_load.py compares the reference stack with.
+    pytest.param(Config(stack="django"), id="django_stack"),
+]
 
 
 @dataclass(frozen=True)
 class Site:
     url: str
-    model_backend: str
+    config: Config
 
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30)
+    def client(self, cookies: dict[str, str] | None = None) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30, cookies=cookies)
 
 
 @pytest.fixture(scope="module")
@@ -41,20 +80,21 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[launch
         yield database
 
 
-@pytest.fixture(scope="module", params=MODEL_BACKENDS)
+@pytest.fixture(scope="module", params=CONFIGS)
 def site(
     request: pytest.FixtureRequest,
     seeded_database: launch.Database,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Site]:
-    model_backend: str = request.param
-    directory = tmp_path_factory.mktemp(f"site-{model_backend}")
-    with launch.cloned(seeded_database, directory) as database:
-        env = launch.environment(database, model_backend=model_backend, mode="test")
-        with launch.serving(env, directory) as running:
-            yield Site(running.url, model_backend)
-            # Shown with the report of a test that failed here: a 500's traceback.
-            print(running.log())
+    config: Config = request.param
+    directory = tmp_path_factory.mktemp("site")
+    with (
+        launch.cloned(seeded_database, directory) as database,
+        launch.serving(config.environment(database), directory) as running,
+    ):
+        yield Site(running.url, config)
+        # Shown with the report of a test that failed here: a 500's traceback.
+        print(running.log())
 
 
 def csrf_token(page: httpx.Response) -> str:
@@ -150,7 +190,7 @@ def test_a_sync_only_authenticate_override_is_honoured_by_async_login(site: Site
     # derives aauthenticate() from it. The other two backends take usernames as they come.
     with site.client() as client:
         response = log_in(client, "  alice ")
-        if site.model_backend == "dual_mode":
+        if site.config.model_backend == "dual_mode":
             assert response.status_code == 302
             assert signed_in_as(client) == "alice"
         else:
@@ -202,6 +242,14 @@ def test_ahas_perm_in_an_async_view(site: Site) -> None:
         assert bob.get("/api/me/").json() == {"username": "bob", "can_view_notes": False}
 
 
+def test_a_view_writing_the_session_keeps_what_it_wrote(site: Site) -> None:
+    with site.client() as client:
+        log_in(client, "alice")
+        counts = [client.get("/api/visits/").json()["visits"] for _ in range(3)]
+        assert counts == [1, 2, 3]
+        assert client.get("/api/me/").json()["username"] == "alice"
+
+
 def test_owners_edit_their_notes_through_rules(site: Site) -> None:
     # alice and bob have no model permission to change notes: rules' backend, made
     # dual-mode, grants it to the owner. Without its async side ahas_perm() would deny.
@@ -211,7 +259,7 @@ def test_owners_edit_their_notes_through_rules(site: Site) -> None:
         paths = note_edit_paths(alice)
         form = alice.get(paths["alice"])
         assert form.status_code == 200
-        title = f"Renamed under {site.model_backend}"
+        title = f"Renamed under {site.config}"
         saved = alice.post(
             paths["alice"], data={"csrfmiddlewaretoken": csrf_token(form), "title": title}
         )
@@ -293,9 +341,75 @@ def test_admin_login_refuses(site: Site, username: str, password: str) -> None:
         assert response.headers["location"].startswith("/admin/login/")
 
 
-def test_check_finds_no_hazard(seeded_database: launch.Database) -> None:
-    # auth_backend_sdk's system checks pass for every backend choice (migrate ran them
-    # for the default only).
-    for model_backend in MODEL_BACKENDS:
-        env = launch.environment(seeded_database, model_backend=model_backend, mode="test")
-        launch.run_django(env, "check", "--fail-level", "WARNING")
+def test_logout_ends_the_session_on_the_server(site: Site) -> None:
+    if site.config.session_engine == "signed_cookies":
+        pytest.skip("a signed cookie is the session: a copy kept stays valid (Django's docs)")
+    with site.client() as client:
+        log_in(client, "alice")
+        kept = client.cookies["sessionid"]
+        home = client.get("/")
+        assert client.post("/logout/", data={"csrfmiddlewaretoken": csrf_token(home)}).is_redirect
+        assert "sessionid" not in client.cookies
+    with site.client(cookies={"sessionid": kept}) as replayed:
+        assert signed_in_as(replayed) is None
+
+
+# Session expiry: a site per reference engine whose sessions last a few seconds.
+
+SESSION_AGE = 3
+"""Seconds. Signed cookies count whole seconds from the second they were signed in: a
+session is sure to be valid for ``SESSION_AGE - 1`` seconds, and expired after ``SESSION_AGE``."""
+
+
+@pytest.fixture(scope="module")
+def short_lived_sites(
+    seeded_database: launch.Database, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Site]]:
+    """A site per reference session engine, with ``SESSION_COOKIE_AGE = SESSION_AGE``."""
+    sites = {}
+    with ExitStack() as stack:
+        for engine in SESSION_ENGINES:
+            directory = tmp_path_factory.mktemp(f"short-lived-{engine}")
+            config = Config(session_engine=engine)
+            database = stack.enter_context(launch.cloned(seeded_database, directory))
+            env = {**config.environment(database), "SITE_SESSION_COOKIE_AGE": str(SESSION_AGE)}
+            running = stack.enter_context(launch.serving(env, directory))
+            sites[engine] = Site(running.url, config)
+        yield sites
+
+
+def test_a_session_past_its_age_is_not_served(short_lived_sites: dict[str, Site]) -> None:
+    # The browser drops the cookie when its max-age passes; the server must refuse it too,
+    # when a client sends it again. All sites wait at once, to keep the test short.
+    kept: dict[str, str] = {}
+    for engine, site in short_lived_sites.items():
+        with site.client() as client:
+            assert log_in(client, "alice").status_code == 302
+            kept[engine] = client.cookies["sessionid"]
+        with site.client(cookies={"sessionid": kept[engine]}) as replayed:
+            assert signed_in_as(replayed) == "alice", engine
+    # Every session was signed in before now: each is past its age after this.
+    time.sleep(SESSION_AGE + 0.5)
+    after = {}
+    for engine, site in short_lived_sites.items():
+        with site.client(cookies={"sessionid": kept[engine]}) as replayed:
+            after[engine] = signed_in_as(replayed)
+            assert replayed.get("/api/me/").status_code == 302
+    assert after == dict.fromkeys(SESSION_ENGINES, None)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        Config(),
+        Config(model_backend="django", session_engine="cache"),
+        Config(model_backend="dual_mode", session_engine="cached_db"),
+        Config(session_engine="signed_cookies"),
+        Config(stack="django"),
+    ],
+    ids=str,
+)
+def test_check_finds_no_hazard(seeded_database: launch.Database, config: Config) -> None:
+    # auth_backend_sdk's system checks pass for every backend choice and session engine of
+    # either stack (migrate ran them for the default only).
+    launch.run_django(config.environment(seeded_database), "check", "--fail-level", "WARNING")

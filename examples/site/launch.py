@@ -1,7 +1,7 @@
 """Run the example site under uvicorn in a subprocess, for its tests and ``bench/http_load.py``.
 
     with temporary_database("sqlite", workdir) as database:
-        env = environment(database, mode="test", model_backend="reference")
+        env = environment(database, mode="test", stack="reference", session_engine="db")
         prepare(env, password="...")          # migrate, then seed_example_site
         with serving(env, workdir) as site:   # uvicorn on 127.0.0.1, a free port
             httpx.get(site.url + "/login/")
@@ -115,14 +115,25 @@ def cloned(database: Database, directory: Path) -> Iterator[Database]:
 
 
 def environment(
-    database: Database, *, model_backend: str = "reference", mode: str = ""
+    database: Database,
+    *,
+    model_backend: str = "reference",
+    mode: str = "",
+    stack: str = "reference",
+    session_engine: str = "db",
 ) -> dict[str, str]:
-    """The environment of a site subprocess: this one's, with the site's variables replaced."""
+    """The environment of a site subprocess: this one's, with the site's variables replaced.
+
+    The keywords are the site's settings of the same name (``SITE_MODEL_BACKEND``,
+    ``SITE_MODE``, ``SITE_STACK``, ``SITE_SESSION_ENGINE``: see its ``settings.py``).
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(_SITE_VARIABLE_PREFIXES)}
     env.update(database.variables)
     env["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
     env["SITE_MODEL_BACKEND"] = model_backend
     env["SITE_MODE"] = mode
+    env["SITE_STACK"] = stack
+    env["SITE_SESSION_ENGINE"] = session_engine
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     return env
 

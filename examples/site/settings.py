@@ -5,6 +5,19 @@
     ``reference`` (default: ``reference_backends.ModelBackend``), ``django``
     (``django.contrib.auth.backends.ModelBackend``) or ``dual_mode`` (a sync-only
     subclass of Django's made dual-mode by the SDK, ``examples.site.backends``).
+``SITE_STACK``
+    The session engine and the session, authentication and single sign-on
+    middleware: ``reference`` (default: ``reference_backends.sessions`` and
+    ``reference_backends.middleware``, no thread hop of their own under ASGI)
+    or ``django`` (Django's own, for comparison: ``bench/http_load.py`` runs
+    the site with both). The backends do not change with it.
+``SITE_SESSION_ENGINE``
+    The session engine of that stack: ``db`` (default), ``cache``,
+    ``cached_db`` or ``signed_cookies``. ``cache`` and ``cached_db`` use the
+    server process's local-memory cache (uvicorn runs one worker).
+``SITE_SESSION_COOKIE_AGE``
+    ``SESSION_COOKIE_AGE`` in seconds (Django's default: two weeks); the
+    tests shorten it to see sessions expire.
 ``SITE_MODE``
     ``test`` selects the fast MD5 password hasher; anything else keeps Django's
     default hashers (PBKDF2).
@@ -21,6 +34,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +47,37 @@ MODEL_BACKENDS = {
     "django": "django.contrib.auth.backends.ModelBackend",
     "dual_mode": "examples.site.backends.TrimmedUsernameModelBackend",
 }
-MODEL_BACKEND = os.environ.get("SITE_MODEL_BACKEND", "reference")
-if MODEL_BACKEND not in MODEL_BACKENDS:
-    raise ValueError(
-        f"SITE_MODEL_BACKEND must be one of {', '.join(sorted(MODEL_BACKENDS))}, "
-        f"not {MODEL_BACKEND!r}."
-    )
+STACKS = {
+    "reference": {
+        "session_engines": "reference_backends.sessions",
+        "session_middleware": "reference_backends.middleware.SessionMiddleware",
+        "authentication_middleware": "reference_backends.middleware.AuthenticationMiddleware",
+        "single_sign_on_middleware": "examples.site.middleware.SingleSignOnMiddleware",
+    },
+    "django": {
+        "session_engines": "django.contrib.sessions.backends",
+        "session_middleware": "django.contrib.sessions.middleware.SessionMiddleware",
+        "authentication_middleware": "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "single_sign_on_middleware": "examples.site.middleware.DjangoSingleSignOnMiddleware",
+    },
+}
+SESSION_ENGINES = ("db", "cache", "cached_db", "signed_cookies")
+
+
+def _chosen(variable: str, choices: Collection[str], default: str) -> str:
+    """The value of the environment variable ``variable``, which must be one of ``choices``."""
+    value = os.environ.get(variable, default)
+    if value not in choices:
+        raise ValueError(f"{variable} must be one of {', '.join(sorted(choices))}, not {value!r}.")
+    return value
+
+
+MODEL_BACKEND = _chosen("SITE_MODEL_BACKEND", MODEL_BACKENDS, "reference")
+STACK = STACKS[_chosen("SITE_STACK", STACKS, "reference")]
+_SESSION_ENGINE = _chosen("SITE_SESSION_ENGINE", SESSION_ENGINES, "db")
+SESSION_ENGINE = f"{STACK['session_engines']}.{_SESSION_ENGINE}"
+if os.environ.get("SITE_SESSION_COOKIE_AGE"):
+    SESSION_COOKIE_AGE = int(os.environ["SITE_SESSION_COOKIE_AGE"])
 
 SECRET_KEY = os.environ.get("SITE_SECRET_KEY", "example-site-for-local-use-only")
 DEBUG = os.environ.get("SITE_DEBUG") == "1"
@@ -60,11 +99,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    STACK["session_middleware"],
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "examples.site.middleware.SingleSignOnMiddleware",
+    STACK["authentication_middleware"],
+    STACK["single_sign_on_middleware"],
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("notes/", views.note_list, name="note-list"),
     path("notes/<int:pk>/edit/", views.note_edit, name="note-edit"),
     path("api/me/", views.me, name="me"),
+    path("api/visits/", views.visits, name="visits"),
     path("sso/", views.single_sign_on, name="sso"),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import aauthenticate, aget_user, alogin, alogout
+from django.contrib.auth import aauthenticate, alogin, alogout
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -84,11 +84,17 @@ async def me(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"username": user.get_username(), "can_view_notes": can_view_notes})
 
 
+@login_required
+async def visits(request: HttpRequest) -> JsonResponse:
+    """Count the user's visits in their session: a request that writes its session."""
+    count = await request.session.aget("visits", 0) + 1
+    await request.session.aset("visits", count)
+    return JsonResponse({"visits": count})
+
+
 async def single_sign_on(request: HttpRequest) -> HttpResponse:
     """The logon URL behind the proxy: SingleSignOnMiddleware has logged the user in."""
-    # Read from the session: on Django 5.2, request.auser() still answers from the
-    # cache it filled before the middleware logged the user in.
-    user = await aget_user(request)
+    user = await request.auser()
     if not user.is_authenticated:
         raise PermissionDenied
     return HttpResponseRedirect(_safe_next(request))
