@@ -198,8 +198,11 @@ def bench(session: nox.Session, django: str) -> None:
     session.run(*http_load, "sqlite", "--json", f"{results}/http-{django}-sqlite.json")
     session_overhead = ("python", "-m", "bench.session_overhead", "--json")
     session.run(*session_overhead, f"{results}/sessions-{django}-sqlite.json")
+    session_hops = ("python", "-m", "bench.session_hops", "--json")
+    session.run(*session_hops, f"{results}/session-hops-{django}-sqlite.json")
     with throwaway_cluster() as pg_env:
         session.run(*session_overhead, f"{results}/sessions-{django}-postgresql.json", env=pg_env)
+        session.run(*session_hops, f"{results}/session-hops-{django}-postgresql.json", env=pg_env)
         session.run(
             "python",
             "-m",
