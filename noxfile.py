@@ -100,7 +100,8 @@ def docs(session: nox.Session) -> None:
 @nox.session(name="tests")
 @nox.parametrize(("python", "django"), MATRIX)
 def tests(session: nox.Session, django: str) -> None:
-    session.install("-e", ".[test,typecheck]", django_spec(django))
+    # bench: the report and its charts are tested too (matplotlib).
+    session.install("-e", ".[test,typecheck,bench]", django_spec(django))
     session.run("python", "-c", "import django; print('Django', django.get_version())")
     env = {"COVERAGE_FILE": os.path.join(os.getcwd(), ".coverage")}
     args = session.posargs or ["-q"]

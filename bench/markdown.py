@@ -1,12 +1,15 @@
 """Results as Markdown: one table per measurement, and the document that gathers them.
 
 ``python -m bench.run`` prints one run with :func:`render`; ``python -m
-bench.report`` writes every run, and the HTTP results, with it.
+bench.report`` writes every run, the HTTP results, the thread hops per request
+(``bench.session_hops``) and the session store overhead
+(``bench.session_overhead``) with it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .machine_load import OTHER_CORES_LIMIT, STEAL_PERCENT_LIMIT
@@ -14,10 +17,16 @@ from .machine_load import OTHER_CORES_LIMIT, STEAL_PERCENT_LIMIT
 __all__ = [
     "CONTENDERS",
     "CONTENDER_LABELS",
+    "STACK_GOAL",
+    "STACK_GOAL_SCENARIO",
+    "StackComparison",
     "load_summary",
     "load_warnings",
     "loaded_results",
     "render",
+    "session_hops_table",
+    "stack_comparisons",
+    "stacks_table",
 ]
 
 CONTENDERS = ("django", "dual_mode", "reference")
@@ -297,6 +306,289 @@ def _milliseconds(value: float | None) -> str:
     return "none succeeded" if value is None else f"{value:.1f}"
 
 
+# Django's stack against the reference stack over HTTP: the stack rows of ``bench.http_load``.
+
+STACK_GOAL = 1.5
+"""Issue 14's goal: the reference stack's requests/s at least this times Django's stack's, on
+the read-only authenticated GET with db sessions (the engine the stack rows use)."""
+STACK_GOAL_SCENARIO = "authenticated_get"
+
+
+@dataclass(frozen=True)
+class StackComparison:
+    """Django's stack and the reference stack on one scenario and concurrency, in one run."""
+
+    scenario: str
+    concurrency: int
+    django: dict[str, Any]
+    reference: dict[str, Any]
+
+    @property
+    def ratio(self) -> float | None:
+        """The reference's requests/s over Django's; None when Django's stack served none."""
+        baseline: float = self.django["requests_per_second"]
+        return self.reference["requests_per_second"] / baseline if baseline else None
+
+    @property
+    def goal(self) -> str:
+        """The goal and its verdict on the scenario it is set for; empty on the others."""
+        if self.scenario != STACK_GOAL_SCENARIO:
+            return ""
+        if self.ratio is None:
+            return f">= {STACK_GOAL}x: Django's stack served none"
+        return f">= {STACK_GOAL}x {'ok' if self.ratio >= STACK_GOAL else 'MISSED'}"
+
+    @property
+    def machine_load(self) -> dict[str, Any] | None:
+        """The load that weighs most on the comparison: a side taken under load, else any."""
+        loads = [self.django.get("machine_load"), self.reference.get("machine_load")]
+        return next((load for load in loads if _loaded(load)), loads[0] or loads[1])
+
+
+def stack_comparisons(report: dict[str, Any]) -> list[StackComparison]:
+    """The stack rows of a ``bench.http_load`` results file, Django's and the reference's paired.
+
+    Files from before the stacks were compared have none; a scenario measured on one side only
+    is left out (:func:`http_table` shows it).
+    """
+    rows = {
+        (row["scenario"], row["concurrency"], row.get("stack")): row
+        for row in report["results"]
+        if _is_stack_row(row)
+    }
+    cases = dict.fromkeys((scenario, concurrency) for scenario, concurrency, _ in rows)
+    return [
+        StackComparison(
+            scenario,
+            concurrency,
+            rows[scenario, concurrency, "django"],
+            rows[scenario, concurrency, "reference"],
+        )
+        for scenario, concurrency in cases
+        if (scenario, concurrency, "django") in rows
+        and (scenario, concurrency, "reference") in rows
+    ]
+
+
+def stacks_table(http: list[dict[str, Any]]) -> str:
+    """Every stack comparison of ``http`` (``bench.http_load`` results files) in one table."""
+    header = [
+        "Django",
+        "database",
+        "scenario",
+        "concurrency",
+        "Django's stack (requests/s)",
+        "reference stack (requests/s)",
+        "reference vs Django's",
+        "goal",
+        "p50 (ms), Django's / reference",
+        "p99 (ms), Django's / reference",
+        "machine load",
+    ]
+    body = []
+    for report in http:
+        for pair in stack_comparisons(report):
+            body.append(
+                [
+                    report["django"],
+                    DATABASE_LABELS.get(report["database"], report["database"]),
+                    pair.scenario,
+                    pair.concurrency,
+                    _rate(pair.django["requests_per_second"]),
+                    _rate(pair.reference["requests_per_second"]),
+                    "" if pair.ratio is None else _times(pair.ratio),
+                    pair.goal,
+                    _side_by_side(pair, "p50_ms"),
+                    _side_by_side(pair, "p99_ms"),
+                    load_summary(pair.machine_load),
+                ]
+            )
+    return table(header, "lllrrrrlrrl", body)
+
+
+def _rate(rate: float) -> str:
+    return f"{rate:.2f}" if rate < 10 else f"{rate:.1f}"
+
+
+def _side_by_side(pair: StackComparison, key: str) -> str:
+    return f"{_milliseconds(pair.django[key])} / {_milliseconds(pair.reference[key])}"
+
+
+def _stack_parts(http: list[dict[str, Any]], image: str | None) -> list[str]:
+    parts = [
+        "The stack rows of the HTTP load: Django's stack (its `db` session engine, "
+        "`SessionMiddleware`, `AuthenticationMiddleware` and `ModelBackend`) against the "
+        "reference stack (`reference_backends.sessions.db`, `reference_backends.middleware` and "
+        "`reference_backends.ModelBackend`), each server in turn in one run. "
+        "`authenticated_get` reads the session, `await request.auser()` and one "
+        "`ahas_perm()`; `read_write` also changes the session, so that it is saved. "
+        f"Goal: at least {STACK_GOAL}x Django's requests/s on `{STACK_GOAL_SCENARIO}` "
+        "with db sessions."
+    ]
+    if not any(stack_comparisons(report) for report in http):
+        parts.append(
+            "Not measured yet: no HTTP results file of this report has stack rows "
+            '(`"backend": "stack"`); `make bench` writes them.'
+        )
+        return parts
+    if image:
+        parts += [
+            f"![Django's stack against the reference stack over HTTP]({image})",
+            "Requests/s of each stack, the reference's ratio to Django's written on its bar, "
+            "and the latency (bar: p50, whisker: p99), per Django line and database "
+            "(reproduce with `make bench`).",
+        ]
+    parts.append(stacks_table(http))
+    return parts
+
+
+# Thread hops per request through the session and auth middleware (``bench.session_hops``).
+
+HOP_SCENARIO_LABELS = {
+    "new_session": "new session",
+    "read_write": "read+write",
+    "read_only": "read-only",
+    "authenticated": "authenticated (auser + ahas_perm)",
+}
+"""``bench.session_hops``'s scenarios, named as its own output names them."""
+
+
+def session_hops_table(results: dict[str, Any]) -> str:
+    """One ``bench.session_hops`` results file: engine by scenario, each cell
+    "Django's / reference / floor", a reference above the floor in bold."""
+    rows = results["rows"]
+    scenarios = list(dict.fromkeys(row["scenario"] for row in rows))
+    engines = list(dict.fromkeys(row["engine"] for row in rows))
+    cells = {(row["engine"], row["scenario"]): row for row in rows}
+    header = ["engine", *(HOP_SCENARIO_LABELS.get(name, name) for name in scenarios)]
+    body = [
+        [f"`{engine}`", *(_hops_cell(cells.get((engine, name))) for name in scenarios)]
+        for engine in engines
+    ]
+    return table(header, "l" + "r" * len(scenarios), body)
+
+
+def _hops_cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return ""
+    reference = row["hops"]["reference"]
+    shown = f"**{reference}**" if reference > row["floor"] else str(reference)
+    return f"{row['hops']['django']} / {shown} / {row['floor']}"
+
+
+def hops_above_floor(results: dict[str, Any]) -> list[str]:
+    """Where the reference stack of a ``bench.session_hops`` results file hops above the floor."""
+    return [
+        f"`{row['engine']}` {HOP_SCENARIO_LABELS.get(row['scenario'], row['scenario'])}: "
+        f"{row['hops']['reference']} hops, floor {row['floor']}"
+        for row in results["rows"]
+        if row["hops"]["reference"] > row["floor"]
+    ]
+
+
+def _session_hops_parts(hops: list[dict[str, Any]], missing: Sequence[str]) -> list[str]:
+    parts = [
+        "`python -m bench.session_hops`: the `SyncToAsync` calls one request makes through the "
+        "session and authentication middleware, under Django's `AsyncClient`. Django's stack "
+        "(Django's session engine, middleware and `ModelBackend`) against the reference stack "
+        "(`reference_backends.sessions.<engine>`, `reference_backends.middleware`, "
+        "`reference_backends.ModelBackend`). The floor is one hop per phase that must reach the "
+        "sync ORM or the cache (the user and their permissions share one with the reference "
+        "`ModelBackend`), none for signed cookies. Each cell: Django's stack / the reference / "
+        "the floor. Goal: the reference at most the floor everywhere."
+    ]
+    for results in hops:
+        info = results["run"]
+        database = DATABASE_LABELS.get(info["database"], info["database"])
+        above = hops_above_floor(results)
+        verdict = f"MISSED ({'; '.join(above)})" if above else "ok"
+        parts += [
+            f"Django {info['django']}, Python {info['python']}, {database}; each count is the "
+            f"request's hops minus the handler's own ({results['baseline_hops']}: no middleware, "
+            "a view doing nothing):",
+            session_hops_table(results),
+            f"Reference at most the floor everywhere: {verdict}.",
+        ]
+    if missing:
+        parts.append(_not_measured(missing))
+    return parts
+
+
+# What an adapted session store costs per call (``bench.session_overhead``).
+
+SESSION_STORES = ("dual_mode", "hand_written", "django")
+SESSION_STORE_LABELS = {
+    "dual_mode": "dual_mode()",
+    "hand_written": "hand-written bridge",
+    "django": "Django's db store",
+}
+
+
+def session_overhead_table(results: dict[str, Any]) -> str:
+    """The bridged calls of one ``bench.session_overhead`` results file."""
+    header = [
+        "method",
+        "hops (dual_mode() / hand-written / Django's)",
+        *(f"{SESSION_STORE_LABELS[name]} (µs)" for name in SESSION_STORES),
+        "dual_mode() / hand-written",
+        "target",
+    ]
+    body = []
+    for row in results["bridge"]["rows"]:
+        ratio = row["vs_hand_written"]["ratio"]
+        body.append(
+            [
+                row["method"],
+                " / ".join(str(row["hops"][name]) for name in SESSION_STORES),
+                *(f"{row['median_us'][name]:.0f}" for name in SESSION_STORES),
+                f"{ratio:.3f}",
+                f"<= {row['target']} {'ok' if ratio <= row['target'] else 'MISSED'}",
+            ]
+        )
+    return table(header, "lrrrrrl", body)
+
+
+def _session_overhead_parts(sessions: list[dict[str, Any]], missing: Sequence[str]) -> list[str]:
+    parts = [
+        "`python -m bench.session_overhead`: a database session store with sync overrides of "
+        "`load` and `save` (trivial bodies), in async mode, made dual-mode with `dual_mode()`, "
+        "against the same store bridged by hand with `sync_to_async` and Django's db store as "
+        "shipped. Times are medians over rounds, the ratio the median of the per-round ratios."
+    ]
+    for results in sessions:
+        info, bridge = results["run"], results["bridge"]
+        database = DATABASE_LABELS.get(info["database"], info["database"])
+        quick = " (quick run: not for quoting)" if results.get("quick") else ""
+        broken = results.get("hop_promises_broken", [])
+        hops = f"MISSED ({'; '.join(broken)})" if broken else "ok"
+        parts += [
+            f"Django {info['django']}, Python {info['python']}, {database}{quick}, "
+            f"{bridge['rounds']} rounds of {bridge['calls']} calls per store, machine load "
+            f"{load_summary(bridge.get('machine_load'))}:",
+            session_overhead_table(results),
+            "Thread hops with in-memory overrides (`__setitem__`, `get`) on the adapted store: "
+            f"as many as Django's store, none once the session is loaded: {hops}.",
+        ]
+    if missing:
+        parts.append(_not_measured(missing))
+    return parts
+
+
+def _sessions_loaded_results(results: dict[str, Any]) -> list[str]:
+    """The names of the measurements of a ``bench.session_overhead`` file taken under load."""
+    named = [
+        ("the whole run", results.get("machine_load")),
+        ("the bridged calls", results["bridge"].get("machine_load")),
+        ("the in-memory overrides", results["in_memory"].get("machine_load")),
+    ]
+    return [name for name, load in named if _loaded(load)]
+
+
+def _not_measured(missing: Sequence[str]) -> str:
+    names = ", ".join(f"`{name}`" for name in missing)
+    return f"Not measured yet: {names} absent (`make bench` writes them)."
+
+
 def _per_run(
     runs: list[dict[str, Any]],
     intro: str,
@@ -319,8 +611,16 @@ def _per_run(
     return parts
 
 
-def load_warnings(runs: list[dict[str, Any]], http: list[dict[str, Any]]) -> list[str]:
-    """A warning, in plain text, for each results file with a measurement taken under load."""
+def load_warnings(
+    runs: list[dict[str, Any]],
+    http: list[dict[str, Any]],
+    sessions: Sequence[dict[str, Any]] = (),
+) -> list[str]:
+    """A warning, in plain text, for each results file with a measurement taken under load.
+
+    ``sessions``: ``bench.session_overhead`` results files (thread hops, deterministic, record
+    no load).
+    """
     named = [(f"Django {r['run']['django']}'s run", loaded_results(r)) for r in runs]
     named += [
         (
@@ -329,6 +629,14 @@ def load_warnings(runs: list[dict[str, Any]], http: list[dict[str, Any]]) -> lis
             _http_loaded_results(report),
         )
         for report in http
+    ]
+    named += [
+        (
+            f"the session store overhead on Django {results['run']['django']}, "
+            f"{DATABASE_LABELS.get(results['run']['database'], results['run']['database'])}",
+            _sessions_loaded_results(results),
+        )
+        for results in sessions
     ]
     return [
         f"Taken under load: {what} ({', '.join(names)}): other processes or "
@@ -352,14 +660,23 @@ def render(
     missing_http: Sequence[str] = (),
     image: str | None = None,
     level: int = 2,
+    stacks_image: str | None = None,
+    session_hops: list[dict[str, Any]] | None = None,
+    missing_session_hops: Sequence[str] = (),
+    sessions: list[dict[str, Any]] | None = None,
+    missing_sessions: Sequence[str] = (),
 ) -> str:
     """The Markdown of ``runs`` (``bench.run`` results), one section per measurement.
 
-    ``http``: the ``bench.http_load`` results to show (None: no HTTP section);
+    ``http``: the ``bench.http_load`` results to show (None: no HTTP sections);
     ``missing_http`` names the HTTP results files that were expected but absent.
+    ``image``, ``stacks_image``: the paths of the stall chart and of the stack chart to show
+    (None: none; the stack chart is shown only where the HTTP results compare the stacks).
+    ``session_hops``, ``sessions``: the ``bench.session_hops`` and ``bench.session_overhead``
+    results (None: no section), with the names of their absent files.
     """
     h = "#" * level
-    warnings = load_warnings(runs, http or [])
+    warnings = load_warnings(runs, http or [], sessions or [])
     parts = [runs_table(runs), LOAD_NOTE, *(_quote_warning(line) for line in warnings)]
     if image:
         parts += [
@@ -420,6 +737,14 @@ def render(
     )
     if http is not None:
         parts += [f"{h} HTTP load", *_http_parts(http, missing_http)]
+        parts += [f"{h} Django's stack against the reference stack over HTTP"]
+        parts += _stack_parts(http, stacks_image)
+    if session_hops is not None:
+        parts += [f"{h} Thread hops per request"]
+        parts += _session_hops_parts(session_hops, missing_session_hops)
+    if sessions is not None:
+        parts += [f"{h} Session store overhead"]
+        parts += _session_overhead_parts(sessions, missing_sessions)
     return "\n\n".join(parts) + "\n"
 
 

@@ -1,38 +1,55 @@
-"""Combine the results files of ``make bench`` into a report, a chart and the docs page.
+"""Combine the results files of ``make bench`` into a report, the charts and the docs page.
 
     python -m bench.report
 
-Reads ``bench/results/django-<series>.json`` (``python -m bench.run``, one per
-Django line) and ``bench/results/http-<series>-<database>.json``
-(``python -m bench.http_load``), and writes:
+Reads, in ``bench/results/``:
+
+* ``django-<series>.json`` (``python -m bench.run``, one per Django line);
+* ``http-<series>-<database>.json`` (``python -m bench.http_load``), whose
+  stack rows compare Django's stack with the reference stack;
+* ``session-hops-<series>-<database>.json`` (``python -m bench.session_hops``);
+* ``sessions-<series>-<database>.json`` (``python -m bench.session_overhead``);
+
+and writes:
 
 * ``bench/results/report.md`` and ``bench/results/report.json``;
-* ``docs/_static/bench/stall.png``, the stall chart;
+* ``docs/_static/bench/stall.png``, the stall chart, and
+  ``docs/_static/bench/stacks.png``, the stack chart, when some HTTP results
+  compare the stacks;
 * the generated section of ``docs/performance.md``, between its two marker
   comments; the hand-written text around them is left as it is.
 
-HTTP results that are absent are named in the report, not an error. Results
-taken under load (their ``machine_load``, :mod:`bench.machine_load`) are marked
-in the report and named on the terminal; results from before load was
-recorded show it as "not recorded".
+Results that are absent are named in the report ("not measured yet"), not an
+error. Results taken under load (their ``machine_load``,
+:mod:`bench.machine_load`) are marked in the report and named on the terminal;
+results from before load was recorded show it as "not recorded".
 """
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .chart import stall_chart
+from .chart import stacks_chart, stall_chart
 from .markdown import load_warnings, render
 
-__all__ = ["BEGIN", "END", "main", "replace_generated"]
+__all__ = [
+    "BEGIN",
+    "DEFAULT_PATHS",
+    "END",
+    "Found",
+    "ReportPaths",
+    "load_per_database",
+    "load_runs",
+    "main",
+    "replace_generated",
+    "write_report",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-PAGE = ROOT / "docs" / "performance.md"
-CHART = ROOT / "docs" / "_static" / "bench" / "stall.png"
 DATABASES = ("sqlite", "postgresql")
 
 BEGIN = (
@@ -41,57 +58,142 @@ BEGIN = (
 END = "<!-- End of the generated section. -->"
 
 
+@dataclass(frozen=True)
+class ReportPaths:
+    """Where the report reads its results and writes its files."""
+
+    results: Path
+    """The results files; ``report.md`` and ``report.json`` are written there too."""
+    page: Path
+    """The docs page whose generated section is rewritten."""
+    charts: Path
+    """The directory of the charts."""
+
+    @property
+    def stall_chart(self) -> Path:
+        return self.charts / "stall.png"
+
+    @property
+    def stacks_chart(self) -> Path:
+        return self.charts / "stacks.png"
+
+
+DEFAULT_PATHS = ReportPaths(
+    results=ROOT / "bench" / "results",
+    page=ROOT / "docs" / "performance.md",
+    charts=ROOT / "docs" / "_static" / "bench",
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """The results files of one kind: those read, and the names of those expected but absent."""
+
+    results: list[dict[str, Any]]
+    missing: list[str]
+
+
 def _version_key(results: dict[str, Any]) -> tuple[int, ...]:
     return tuple(int(part) for part in results["run"]["django"].split(".")[:3] if part.isdigit())
 
 
-def load_runs() -> list[dict[str, Any]]:
-    runs = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("django-*.json"))]
+def load_runs(results_dir: Path) -> list[dict[str, Any]]:
+    """The ``bench.run`` results in ``results_dir``, oldest Django first; none is an error."""
+    runs = [json.loads(path.read_text()) for path in sorted(results_dir.glob("django-*.json"))]
     if not runs:
-        raise SystemExit(f"No results in {RESULTS}: run `make bench`.")
+        raise SystemExit(f"No results in {results_dir}: run `make bench`.")
     return sorted(runs, key=_version_key)
 
 
-def load_http(runs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """(the HTTP results found, the names of those expected for ``runs`` but absent)."""
-    found = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("http-*.json"))]
-    order = {database: index for index, database in enumerate(DATABASES)}
-    found.sort(key=lambda r: (r["django"], order.get(r["database"], len(order))))
+def _name_key(path: Path, prefix: str) -> tuple[tuple[int, ...], int, str]:
+    """``<prefix>-<series>-<database>.json`` in order: Django line, then :data:`DATABASES`."""
+    series, _, database = path.stem.removeprefix(f"{prefix}-").partition("-")
+    version = tuple(int(part) for part in series.split(".") if part.isdigit())
+    order = DATABASES.index(database) if database in DATABASES else len(DATABASES)
+    return version, order, path.name
+
+
+def load_per_database(results_dir: Path, prefix: str, runs: list[dict[str, Any]]) -> Found:
+    """The ``<prefix>-<series>-<database>.json`` files in ``results_dir``.
+
+    Expected: one per Django line of ``runs`` and database.
+    """
+    paths = sorted(results_dir.glob(f"{prefix}-*.json"), key=lambda path: _name_key(path, prefix))
     expected = [
-        f"http-{results['run']['django_series']}-{database}.json"
+        f"{prefix}-{results['run']['django_series']}-{database}.json"
         for results in runs
         for database in DATABASES
     ]
-    missing = [name for name in expected if not (RESULTS / name).exists()]
-    return found, missing
+    return Found(
+        results=[json.loads(path.read_text()) for path in paths],
+        missing=[name for name in expected if not (results_dir / name).exists()],
+    )
 
 
 def replace_generated(page: str, generated: str) -> str:
     """``page`` with the text between its marker lines replaced by ``generated``."""
     if page.count(BEGIN) != 1 or page.count(END) != 1 or page.index(BEGIN) > page.index(END):
-        raise SystemExit(f"{PAGE} must hold each marker line once, in order:\n{BEGIN}\n{END}")
+        raise SystemExit(f"The page must hold each marker line once, in order:\n{BEGIN}\n{END}")
     before, rest = page.split(BEGIN)
     _, after = rest.split(END)
     return f"{before}{BEGIN}\n\n{generated.strip()}\n\n{END}{after}"
 
 
-def main() -> None:
-    runs = load_runs()
-    http, missing_http = load_http(runs)
-    CHART.parent.mkdir(parents=True, exist_ok=True)
-    stall_chart(runs, str(CHART))
+def write_report(paths: ReportPaths = DEFAULT_PATHS) -> tuple[list[Path], list[str]]:
+    """Read the results under ``paths``, write the report, charts and page there.
+
+    Returns the files written and the warnings on results taken under load. The stack chart
+    is written only when some HTTP results compare the stacks; the report says so otherwise.
+    """
+    runs = load_runs(paths.results)
+    http = load_per_database(paths.results, "http", runs)
+    hops = load_per_database(paths.results, "session-hops", runs)
+    sessions = load_per_database(paths.results, "sessions", runs)
+    paths.charts.mkdir(parents=True, exist_ok=True)
+    stall_chart(runs, str(paths.stall_chart))
+    charts = [paths.stall_chart]
+    if stacks_chart(http.results, str(paths.stacks_chart)):
+        charts.append(paths.stacks_chart)
 
     def document(beside: Path, level: int) -> str:
-        image = os.path.relpath(CHART, beside.parent)
-        return render(runs, http=http, missing_http=missing_http, image=image, level=level)
+        def image(chart: Path) -> str | None:
+            return os.path.relpath(chart, beside.parent) if chart in charts else None
 
-    report = RESULTS / "report.md"
+        return render(
+            runs,
+            http=http.results,
+            missing_http=http.missing,
+            image=image(paths.stall_chart),
+            stacks_image=image(paths.stacks_chart),
+            level=level,
+            session_hops=hops.results,
+            missing_session_hops=hops.missing,
+            sessions=sessions.results,
+            missing_sessions=sessions.missing,
+        )
+
+    report = paths.results / "report.md"
     report.write_text(f"# Benchmark report\n\n{document(report, level=2)}")
-    combined = {"runs": runs, "http": http, "missing_http": missing_http}
-    (RESULTS / "report.json").write_text(json.dumps(combined, indent=2) + "\n")
-    PAGE.write_text(replace_generated(PAGE.read_text(), document(PAGE, level=3)))
-    print(f"Wrote {RESULTS / 'report.md'}, {RESULTS / 'report.json'}, {CHART} and {PAGE}.")
-    for warning in load_warnings(runs, http):
+    combined = {
+        "runs": runs,
+        "http": http.results,
+        "missing_http": http.missing,
+        "session_hops": hops.results,
+        "missing_session_hops": hops.missing,
+        "sessions": sessions.results,
+        "missing_sessions": sessions.missing,
+    }
+    combined_path = paths.results / "report.json"
+    combined_path.write_text(json.dumps(combined, indent=2) + "\n")
+    paths.page.write_text(replace_generated(paths.page.read_text(), document(paths.page, level=3)))
+    warnings = load_warnings(runs, http.results, sessions.results)
+    return [report, combined_path, *charts, paths.page], warnings
+
+
+def main() -> None:
+    written, warnings = write_report()
+    print(f"Wrote {', '.join(str(path) for path in written)}.")
+    for warning in warnings:
         print(warning)
 
 
