@@ -275,7 +275,16 @@ def postgres_server() -> Iterator[dict[str, str]]:
             yield env
 
 
-def run(database_kind: str, concurrency: int, logins: int, gets: int) -> dict[str, Any]:
+COMPARISONS = ("backends", "stacks")
+
+
+def run(
+    database_kind: str,
+    concurrency: int,
+    logins: int,
+    gets: int,
+    comparisons: tuple[str, ...] = COMPARISONS,
+) -> dict[str, Any]:
     cores = usable_cores()
     results: list[dict[str, Any]] = []
     # Measured next to each backend's load, while its server idles: the machine is shared.
@@ -289,7 +298,7 @@ def run(database_kind: str, concurrency: int, logins: int, gets: int) -> dict[st
         also_ours = database_server(pg_env)
         counts = {"login": logins, "authenticated_get": gets, "read_write": gets}
         with sample_machine_load(also_ours) as load:
-            for backend in BACKENDS:
+            for backend in BACKENDS if "backends" in comparisons else ():
                 env = launch.environment(database, model_backend=backend, stack="django")
                 with launch.serving(env, workdir) as site:
                     limits.append(hashing_limit(cores))
@@ -304,7 +313,7 @@ def run(database_kind: str, concurrency: int, logins: int, gets: int) -> dict[st
                             also_ours,
                         )
                     )
-            for stack_name, model_backend in STACKS.items():
+            for stack_name, model_backend in STACKS.items() if "stacks" in comparisons else ():
                 env = launch.environment(database, model_backend=model_backend, stack=stack_name)
                 with launch.serving(env, workdir) as site:
                     results += asyncio.run(
@@ -323,7 +332,7 @@ def run(database_kind: str, concurrency: int, logins: int, gets: int) -> dict[st
         "python": platform.python_version(),
         "database": database_kind,
         "cpu_count": cores,
-        "hashing_limit_per_second": round(max(limits), 2),
+        "hashing_limit_per_second": round(max(limits), 2) if limits else None,
         "results": results,
         "machine_load": load.as_json(),
     }
@@ -331,15 +340,17 @@ def run(database_kind: str, concurrency: int, logins: int, gets: int) -> dict[st
 
 def print_table(report: dict[str, Any]) -> None:
     limit = report["hashing_limit_per_second"]
+    measured = f"hashing limit {limit:.2f}/s" if limit else "no login measured"
     print(
         f"Django {report['django']}, Python {report['python']}, {report['database']}; "
-        f"hashing limit {limit:.2f}/s on {report['cpu_count']} cores"
+        f"{measured} on {report['cpu_count']} cores"
     )
     header = f"{'stack':<10} {'backend':<10} {'scenario':<18} {'requests':>8} {'errors':>6} "
     header += f"{'conc':>4} "
     print(header + f"{'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'of limit':>8}")
     for row in report["results"]:
-        share = f"{row['requests_per_second'] / limit:.0%}" if row["scenario"] == "login" else ""
+        is_login = limit and row["scenario"] == "login"
+        share = f"{row['requests_per_second'] / limit:.0%}" if is_login else ""
         p50, p99 = (
             f"{row[key]:.1f}" if row[key] is not None else "-" for key in ("p50_ms", "p99_ms")
         )
@@ -362,8 +373,16 @@ def main() -> None:
     parser.add_argument(
         "--requests", type=int, default=400, help="requests per scenario but login, per server"
     )
+    parser.add_argument(
+        "--only",
+        choices=COMPARISONS,
+        help="run one comparison only (a partial run: not for bench/results/)",
+    )
     options = parser.parse_args()
-    report = run(options.database, options.concurrency, options.logins, options.requests)
+    comparisons = (options.only,) if options.only else COMPARISONS
+    report = run(
+        options.database, options.concurrency, options.logins, options.requests, comparisons
+    )
     print_table(report)
     if options.json:
         options.json.parent.mkdir(parents=True, exist_ok=True)

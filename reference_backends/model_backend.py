@@ -293,12 +293,24 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         allowed = user is not None and self.user_can_authenticate(cast(Any, user))
         return user if allowed else None
 
+    def load_permissions_into(self, user: AbstractBaseUser) -> None:
+        """Fill Django's permission caches on ``user`` in one query, where worth it.
+
+        That is, where ``load_permissions_with_user`` and the user call for it
+        (see there). Sync code only, or the ORM's thread.
+
+        The reference ``AuthenticationMiddleware`` calls it in the step that loads
+        the session and the user of an async request.
+        """
+        if self._permissions_go_with_user(user):
+            for source, perms in self._load_permissions(user, _PERMISSION_SOURCES).items():
+                setattr(user, _cache_name(source), perms)
+
     def _active_user_with_permissions(self, user_id: Any) -> AbstractBaseUser | None:
         """The user, with Django's permission caches filled in the same step when worth it."""
         user = self._active_user_by_pk(user_id)
-        if user is not None and self._permissions_go_with_user(user):
-            for source, perms in self._load_permissions(user, _PERMISSION_SOURCES).items():
-                setattr(user, _cache_name(source), perms)
+        if user is not None:
+            self.load_permissions_into(user)
         return user
 
     def _permissions_go_with_user(self, user: AbstractBaseUser) -> bool:

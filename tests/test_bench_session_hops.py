@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # The reference stack's hops per request (new session, read+write, read-only, authenticated).
 EXPECTED = {
-    "db": (1, 2, 1, 2),
-    "cache": (1, 2, 1, 2),
-    "cached_db": (1, 2, 1, 2),
+    "db": (1, 2, 1, 1),
+    "cache": (1, 2, 1, 1),
+    "cached_db": (1, 2, 1, 1),
     "signed_cookies": (0, 0, 0, 1),
 }
 

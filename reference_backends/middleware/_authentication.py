@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import auth
 from django.contrib.auth.middleware import (
@@ -12,6 +12,10 @@ from django.contrib.auth.middleware import (
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import SimpleLazyObject
 
+from auth_backend_sdk.engine.flow import Flow, InOrmThread, run_async
+
+from ..model_backend import ModelBackend
+from ..sessions._one_step import StoreInOneStep
 from ._hooks import HooksInEitherMode
 
 if TYPE_CHECKING:
@@ -72,8 +76,35 @@ async def _auser(request: HttpRequest, lazy_user: object) -> AbstractBaseUser | 
         return replaced  # type: ignore[no-any-return]
     if not hasattr(request, _ASYNC_CACHE):
         loaded = getattr(request, _SYNC_CACHE, None)
-        setattr(
-            request, _ASYNC_CACHE, loaded if loaded is not None else await auth.aget_user(request)
-        )
+        setattr(request, _ASYNC_CACHE, loaded if loaded is not None else await _aget_user(request))
     user: AbstractBaseUser | AnonymousUser = getattr(request, _ASYNC_CACHE)
+    return user
+
+
+async def _aget_user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
+    """``auth.aget_user(request)``, in one thread hop where the session is not loaded yet.
+
+    A reference store runs its ``load()`` in a step of the ORM's thread anyway:
+    Django's ``get_user()`` runs there whole (session, user, the session hash
+    check) and the user's permissions join it, instead of a hop for the session
+    and another for the user. Sync and async sides agree (the session family
+    and the backends' engine see to it): the answer is the same.
+    """
+    session = request.session
+    if isinstance(session, StoreInOneStep) and not hasattr(session, "_session_cache"):
+        return await run_async(_user_in_one_step(request))
+    return await auth.aget_user(request)
+
+
+def _user_in_one_step(request: HttpRequest) -> Flow[AbstractBaseUser | AnonymousUser]:
+    user: AbstractBaseUser | AnonymousUser = yield InOrmThread(_user_with_permissions, (request,))
+    return user
+
+
+def _user_with_permissions(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
+    user = auth.get_user(request)
+    if user.is_authenticated:
+        backend = auth.load_backend(request.session[auth.BACKEND_SESSION_KEY])
+        if isinstance(backend, ModelBackend):
+            backend.load_permissions_into(cast("AbstractBaseUser", user))
     return user
