@@ -23,7 +23,7 @@ from django.conf import settings
 
 from tools.pgcluster import django_database
 
-__all__ = ["configure", "database_vendor", "fast_hashing", "run_info"]
+__all__ = ["configure", "configured_sessions_django", "database_vendor", "fast_hashing", "run_info"]
 
 MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
@@ -115,3 +115,51 @@ def _version_of(distribution: str) -> str:
     from importlib.metadata import version
 
     return version(distribution)
+
+
+@contextlib.contextmanager
+def configured_sessions_django(prefix: str, **more_settings: Any) -> Iterator[None]:
+    """Django with contenttypes, auth and sessions, on a database of the run's own, dropped after.
+
+    A database named after ``prefix`` and this process on the PostgreSQL server
+    ``ABS_PGHOST``/``ABS_PGPORT`` name (not the server's test database: a test
+    run may be using it), else a SQLite file in a temporary directory.
+    ``more_settings`` are added to the settings.
+    """
+    import secrets
+
+    from django.conf import settings
+
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}-") as scratch:
+        database: dict[str, Any]
+        if os.environ.get("ABS_PGHOST"):
+            own = f"{prefix.replace('-', '_')}_{os.getpid()}"
+            database = {**django_database(), "TEST": {"NAME": own}}
+        else:
+            path = os.path.join(scratch, f"{prefix}.sqlite3")
+            database = {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": path,
+                "OPTIONS": {"timeout": 60},
+                "TEST": {"NAME": path},
+            }
+        settings.configure(
+            INSTALLED_APPS=[
+                "django.contrib.contenttypes",
+                "django.contrib.auth",
+                "django.contrib.sessions",
+            ],
+            DATABASES={"default": database},
+            SECRET_KEY=secrets.token_urlsafe(32),
+            USE_TZ=True,
+            **more_settings,
+        )
+        django.setup()
+        from django.db import connection
+
+        server_database = connection.settings_dict["NAME"]
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            yield
+        finally:
+            connection.creation.destroy_test_db(server_database, verbosity=0)

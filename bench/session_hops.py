@@ -63,11 +63,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import secrets
-import tempfile
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,8 +73,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import path
 
 from auth_backend_sdk.engine.hops import count_hops
-from tools.pgcluster import django_database
 
+from .environment import configured_sessions_django, run_info
 from .markdown import table
 
 if TYPE_CHECKING:
@@ -334,57 +331,21 @@ def above_floor(results: dict[str, Any]) -> list[str]:
 # Django and the database.
 
 
-@contextmanager
-def configured_django() -> Iterator[None]:
+def configured_django() -> AbstractContextManager[None]:
     """Django with sessions, auth and this module's views, on a database of the run's own."""
-    import django
-    from django.conf import settings
-
-    with tempfile.TemporaryDirectory(prefix="abs-bench-session-hops-") as scratch:
-        database: dict[str, Any]
-        if os.environ.get("ABS_PGHOST"):
-            # Not the server's test database: a test run may be using it.
-            own = f"abs_bench_session_hops_{os.getpid()}"
-            database = {**django_database(), "TEST": {"NAME": own}}
-        else:
-            file = os.path.join(scratch, "session-hops.sqlite3")
-            database = {
-                "ENGINE": "django.db.backends.sqlite3",
-                "NAME": file,
-                "OPTIONS": {"timeout": 60},
-                "TEST": {"NAME": file},
-            }
-        settings.configure(
-            INSTALLED_APPS=[
-                "django.contrib.contenttypes",
-                "django.contrib.auth",
-                "django.contrib.sessions",
-            ],
-            DATABASES={"default": database},
-            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-            MIDDLEWARE=[],
-            ROOT_URLCONF="bench.session_hops",  # its views, even when run as __main__
-            ALLOWED_HOSTS=["testserver"],
-            SECRET_KEY=secrets.token_urlsafe(32),
-            # No login is measured: the fast hasher keeps the setup quick.
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            USE_TZ=True,
-        )
-        django.setup()
-        from django.db import connection
-
-        server_database = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            yield
-        finally:
-            connection.creation.destroy_test_db(server_database, verbosity=0)
+    return configured_sessions_django(
+        "abs-bench-session-hops",
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        MIDDLEWARE=[],
+        ROOT_URLCONF="bench.session_hops",  # its views, even when run as __main__
+        ALLOWED_HOSTS=["testserver"],
+        # No login is measured: the fast hasher keeps the setup quick.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
 
 
 def measure(repeats: int = DEFAULT_REPEATS) -> dict[str, Any]:
     """Every engine, scenario and stack, with what the run ran on."""
-    from .environment import run_info
-
     with configured_django():
         results: dict[str, Any] = {"run": run_info()}
         results.update(asyncio.run(_measure_all(repeats)))

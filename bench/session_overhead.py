@@ -42,12 +42,10 @@ import asyncio
 import json
 import math
 import os
-import secrets
 import statistics
-import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -58,9 +56,8 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from auth_backend_sdk import dual_mode
 from auth_backend_sdk.engine.hops import count_hops
-from tools.pgcluster import django_database
 
-from .environment import run_info
+from .environment import configured_sessions_django, run_info
 from .machine_load import database_server, sample_machine_load
 from .markdown import load_summary, table
 
@@ -366,45 +363,9 @@ async def _measure_all(rounds: int, calls: int, in_memory_calls: int) -> dict[st
 # Django and the database.
 
 
-@contextmanager
-def configured_django() -> Iterator[None]:
+def configured_django() -> AbstractContextManager[None]:
     """Django with the sessions app, on a database of this run's own, dropped after."""
-    import django
-    from django.conf import settings
-
-    with tempfile.TemporaryDirectory(prefix="abs-bench-sessions-") as scratch:
-        database: dict[str, Any]
-        if os.environ.get("ABS_PGHOST"):
-            # Not the server's test database: a test run may be using it.
-            own = f"abs_bench_sessions_{os.getpid()}"
-            database = {**django_database(), "TEST": {"NAME": own}}
-        else:
-            path = os.path.join(scratch, "sessions.sqlite3")
-            database = {
-                "ENGINE": "django.db.backends.sqlite3",
-                "NAME": path,
-                "OPTIONS": {"timeout": 60},
-                "TEST": {"NAME": path},
-            }
-        settings.configure(
-            INSTALLED_APPS=[
-                "django.contrib.contenttypes",
-                "django.contrib.auth",
-                "django.contrib.sessions",
-            ],
-            DATABASES={"default": database},
-            SECRET_KEY=secrets.token_urlsafe(32),
-            USE_TZ=True,
-        )
-        django.setup()
-        from django.db import connection
-
-        server_database = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            yield
-        finally:
-            connection.creation.destroy_test_db(server_database, verbosity=0)
+    return configured_sessions_django("abs-bench-sessions")
 
 
 def measure(

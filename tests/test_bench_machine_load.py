@@ -26,6 +26,7 @@ from bench.machine_load import (
     supported,
 )
 from bench.markdown import load_summary, load_warnings, render
+from tests import bench_results
 
 linux_only = pytest.mark.skipif(not supported(), reason="the load is read from Linux's /proc")
 
@@ -209,65 +210,7 @@ LOADED = {**QUIET, "other_cpu_percent": 45.0, "loaded": True}
 def run_results(loads: dict[str, Any] | None = None) -> dict[str, Any]:
     """A small ``bench.run`` results file; ``loads``: its machine loads, by place (None: an
     old file, without any)."""
-    contenders = ("django", "dual_mode", "reference")
-
-    def each(value: float) -> dict[str, float]:
-        return dict.fromkeys(contenders, value)
-
-    results: dict[str, Any] = {
-        "run": {
-            "django": "6.1.3",
-            "django_series": "6.1",
-            "python": "3.13.0",
-            "asgiref": "3.13.0",
-            "database": "postgresql",
-            "cores": 2,
-            "hasher": "pbkdf2_sha256",
-            "hasher_iterations": 1500000,
-            "date": "2026-12-02",
-            "commit": "abc1234",
-        },
-        "quick": False,
-        "async_methods": {
-            "hasher": "md5",
-            "rounds": 9,
-            "calls": 200,
-            "rows": [
-                {
-                    "method": "aget_user",
-                    "hops": {name: 1 for name in contenders},
-                    "median_us": each(100.0),
-                    "vs_django": each(1.0),
-                }
-            ],
-        },
-        "logins": [
-            {
-                "concurrency": concurrency,
-                "logins": 8,
-                "hashing_limit_per_second": 3.0,
-                "stall_ms": each(5.0),
-                "blocking_ms": each(1.0),
-                "logins_per_second": each(2.9),
-                "of_hashing_limit": each(0.97),
-                "vs_django": each(1.0),
-            }
-            for concurrency in (1, 8)
-        ],
-        "cold_permissions": {
-            "checks": 400,
-            "checks_per_second": each(100.0),
-            "vs_django": each(1.0),
-        },
-        "derived_overhead": {"rounds": 15, "calls": 2000, "rows": []},
-    }
-    if loads is not None:
-        results["machine_load"] = loads.get("run", QUIET)
-        for section in ("async_methods", "cold_permissions", "derived_overhead"):
-            results[section]["machine_load"] = loads.get(section, QUIET)
-        for row in results["logins"]:
-            row["machine_load"] = loads.get(f"logins {row['concurrency']}", QUIET)
-    return results
+    return bench_results.run_results(loads=loads, quiet=QUIET)
 
 
 def http_results(load: dict[str, Any] | None) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from bench.markdown import (
     stack_comparisons,
     stacks_table,
 )
+from tests.bench_results import run_results
 
 if TYPE_CHECKING:
     from bench.report import ReportPaths
@@ -31,63 +32,8 @@ needs_matplotlib = pytest.mark.skipif(
     importlib.util.find_spec("matplotlib") is None, reason="the charts need the bench extra"
 )
 
-CONTENDERS = ("django", "dual_mode", "reference")
 QUIET = {"cores": 2, "other_cpu_percent": 1.0, "steal_percent": 0.0, "loaded": False}
 LOADED = {**QUIET, "other_cpu_percent": 60.0, "loaded": True}
-
-
-def run_results(series: str = "6.1", version: str = "6.1.3") -> dict[str, Any]:
-    """A small ``bench.run`` results file."""
-
-    def each(value: float) -> dict[str, float]:
-        return dict.fromkeys(CONTENDERS, value)
-
-    return {
-        "run": {
-            "django": version,
-            "django_series": series,
-            "python": "3.13.0",
-            "asgiref": "3.13.0",
-            "database": "postgresql",
-            "cores": 2,
-            "hasher": "pbkdf2_sha256",
-            "hasher_iterations": 1500000,
-            "date": "2026-12-02",
-            "commit": "abc1234",
-        },
-        "quick": False,
-        "async_methods": {
-            "rounds": 9,
-            "calls": 200,
-            "rows": [
-                {
-                    "method": "aget_user",
-                    "hops": each(1),
-                    "median_us": each(100.0),
-                    "vs_django": each(1.0),
-                }
-            ],
-        },
-        "logins": [
-            {
-                "concurrency": concurrency,
-                "logins": 8,
-                "hashing_limit_per_second": 3.0,
-                "stall_ms": each(5.0),
-                "blocking_ms": each(1.0),
-                "logins_per_second": each(2.9),
-                "of_hashing_limit": each(0.97),
-                "vs_django": each(1.0),
-            }
-            for concurrency in (1, 8)
-        ],
-        "cold_permissions": {
-            "checks": 400,
-            "checks_per_second": each(100.0),
-            "vs_django": each(1.0),
-        },
-        "derived_overhead": {"rounds": 15, "calls": 2000, "rows": []},
-    }
 
 
 def http_row(backend: str, scenario: str, rate: float, **extra: Any) -> dict[str, Any]:

@@ -7,10 +7,7 @@ deterministic; no time is measured.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +15,7 @@ import django
 import pytest
 
 from bench.session_hops import ENGINES, FLOORS, SCENARIOS, above_floor, render
+from tests.bench_results import run_bench_module
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,21 +31,9 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
     """The results file and output of one run (one counted request per cell)."""
-    output = tmp_path_factory.mktemp("bench") / "session-hops.json"
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-    if os.environ.get("ABS_TEST_DATABASE") != "postgresql":
-        env.pop("ABS_PGHOST", None)  # the bench takes PostgreSQL whenever it is named
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.session_hops", "--repeats", "1", "--json", str(output)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-        check=False,
+    return run_bench_module(
+        tmp_path_factory.mktemp("bench"), "bench.session_hops", "--repeats", "1"
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads(output.read_text()), done.stdout
 
 
 def _hops(results: dict[str, Any], stack: str) -> dict[str, tuple[int, ...]]:

@@ -3,10 +3,7 @@ hops it counts are the promised ones. Hops are deterministic; times are never as
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ from bench.session_overhead import (
     in_memory_hops,
     median_interval,
 )
+from tests.bench_results import run_bench_module
 
 ROOT = Path(__file__).resolve().parents[2]
 STORES = {"dual_mode", "hand_written", "django"}
@@ -32,21 +30,7 @@ REQUEST_HOPS = [1, 0, 0, 2]
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
     """The results file and output of a quick run, on the database this test run uses."""
-    output = tmp_path_factory.mktemp("bench") / "sessions.json"
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-    if os.environ.get("ABS_TEST_DATABASE") != "postgresql":
-        env.pop("ABS_PGHOST", None)  # the script takes PostgreSQL whenever it is named
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.session_overhead", "--quick", "--json", str(output)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads(output.read_text()), done.stdout
+    return run_bench_module(tmp_path_factory.mktemp("bench"), "bench.session_overhead", "--quick")
 
 
 def _assert_ratio(comparison: dict[str, Any], coverage: float) -> None:
