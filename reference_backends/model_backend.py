@@ -26,7 +26,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable
 from types import FunctionType
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
 from django.contrib.auth import backends as django_backends
 from django.contrib.auth import get_user_model
@@ -49,6 +49,7 @@ from auth_backend_sdk.engine.flow import (
 )
 
 from ._credentials import Secret, password_check_of_model, usable_text, verify_password_for
+from ._permission_changes import changes_so_far
 from ._permission_sql import load_permissions
 
 _pair = AUTHENTICATION.pair
@@ -60,6 +61,23 @@ __all__ = ["AllowAllUsersModelBackend", "ModelBackend"]
 
 _AnyUser = AbstractBaseUser | AnonymousUser
 _PERMISSION_SOURCES = ("user", "group")
+_SNAPSHOT = "_reference_backends_permissions"
+
+
+class _Snapshot(NamedTuple):
+    """A user's permissions, loaded with the user, before any check asked for them.
+
+    Kept apart from Django's caches, where another backend of the list would
+    read them as its own, and used by the first check only while no permission
+    changed since (:mod:`._permission_changes`): so the check answers what
+    Django's, loading at that moment, would answer.
+    """
+
+    taken_at: int
+    backend: type
+    permissions: dict[str, set[str]]
+
+
 _PERMISSION_HOOKS = (
     "get_all_permissions",
     "get_user_permissions",
@@ -80,13 +98,15 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
     """Whether ``aget_user()`` also loads the user's permissions, in the same thread hop.
 
     ``await request.auser()`` followed by a permission check then costs one hop
-    instead of two. The permissions are cached on the user object, as Django
-    caches them at the first check: like Django's cache, they are those of the
-    moment they were loaded (re-fetch the user to see a change made since).
-    Not done for superusers (``has_perm()`` answers them without a backend),
-    inactive users, subclasses overriding a permission method, or in sync mode,
-    where a query costs no hop. Set to False to load permissions only when
-    first checked.
+    instead of two, at the cost of one query for requests that check none.
+    The first check uses what was loaded only if no permission changed since,
+    as far as Django's ORM signals say (any user's or group's permissions, a
+    user's groups, a permission or group saved or deleted, in this process);
+    otherwise it queries, as Django's backend does at the first check. Not
+    done for superusers (``has_perm()`` answers them without a backend),
+    inactive users, user models without Django's permission fields, subclasses
+    overriding a permission method, or in sync mode, where a query costs no
+    hop. Set to False to load permissions only when first checked.
     """
 
     @sensitive_variables("password")
@@ -252,9 +272,22 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
     def _fill_caches(self, user_obj: _AnyUser, sources: Iterable[str]) -> Flow[None]:
         missing = tuple(s for s in sources if not hasattr(user_obj, _cache_name(s)))
         if missing:
-            loaded = yield InOrmThread(self._load_permissions, (user_obj, missing))
+            snapshot = self._fresh_snapshot(user_obj)
+            if snapshot is not None:
+                loaded = {source: set(snapshot[source]) for source in missing}
+            else:
+                loaded = yield InOrmThread(self._load_permissions, (user_obj, missing))
             for source, perms in loaded.items():
                 setattr(user_obj, _cache_name(source), perms)
+
+    def _fresh_snapshot(self, user_obj: _AnyUser) -> dict[str, set[str]] | None:
+        """What ``load_permissions_into()`` loaded, if this class loaded it and nothing changed."""
+        snapshot: _Snapshot | None = vars(user_obj).get(_SNAPSHOT)
+        if snapshot is None or snapshot.backend is not type(self):
+            return None
+        if snapshot.taken_at != changes_so_far():
+            return None  # a permission changed since: query, as Django would at this check
+        return snapshot.permissions
 
     def _hook(self, name: str, *args: Any) -> Flow[Any]:
         """Call a hook: inline if it is Django's own, else in the ORM's thread, or awaited.
@@ -303,8 +336,9 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         the session and the user of an async request.
         """
         if self._permissions_go_with_user(user):
-            for source, perms in self._load_permissions(user, _PERMISSION_SOURCES).items():
-                setattr(user, _cache_name(source), perms)
+            taken_at = changes_so_far()  # before the query: a change during it makes it stale
+            loaded = self._load_permissions(user, _PERMISSION_SOURCES)
+            setattr(user, _SNAPSHOT, _Snapshot(taken_at, type(self), loaded))
 
     def _active_user_with_permissions(self, user_id: Any) -> AbstractBaseUser | None:
         """The user, with Django's permission caches filled in the same step when worth it."""

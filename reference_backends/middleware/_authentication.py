@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.middleware import (
     AuthenticationMiddleware as DjangoAuthenticationMiddleware,
 )
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import SimpleLazyObject
 
-from auth_backend_sdk.engine.flow import Flow, InOrmThread, run_async
+from auth_backend_sdk.engine import DualMode
+from auth_backend_sdk.engine.flow import run_async
 
 from ..model_backend import ModelBackend
-from ..sessions._one_step import StoreInOneStep
+from ..sessions._one_step import StoreInOneStep, in_one_step
 from ._hooks import HooksInEitherMode
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
 
 __all__ = ["AuthenticationMiddleware"]
@@ -57,9 +59,16 @@ class AuthenticationMiddleware(HooksInEitherMode, DjangoAuthenticationMiddleware
 
 
 def _replaced_user(request: HttpRequest, lazy_user: object) -> Any:
-    """The user ``login()``/``logout()`` (either mode) set on the request, if they did."""
+    """The user ``login()``/``logout()`` (either mode) set on the request, if they did.
+
+    Only a user object counts: another lazy object set by some middleware
+    would have to load on the event loop (``type()``, unlike ``isinstance()``,
+    does not make it load).
+    """
     current = request.__dict__.get("user", lazy_user)
-    return None if current is lazy_user else current
+    if current is lazy_user or not issubclass(type(current), (AbstractBaseUser, AnonymousUser)):
+        return None
+    return current
 
 
 def _user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
@@ -82,29 +91,36 @@ async def _auser(request: HttpRequest, lazy_user: object) -> AbstractBaseUser | 
 
 
 async def _aget_user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
-    """``auth.aget_user(request)``, in one thread hop where the session is not loaded yet.
+    """``auth.aget_user(request)``, in one thread hop where a reference store will load the session.
 
-    A reference store runs its ``load()`` in a step of the ORM's thread anyway:
-    Django's ``get_user()`` runs there whole (session, user, the session hash
-    check) and the user's permissions join it, instead of a hop for the session
-    and another for the user. Sync and async sides agree (the session family
-    and the backends' engine see to it): the answer is the same.
+    Such a store loads the session in a step of the ORM's thread anyway: when
+    the session names a dual-mode backend, whose sync and async sides agree
+    (the SDK's engine sees to it), Django's ``get_user()`` runs in that same
+    step (the user, the session hash check) and the user's permissions join
+    it. Any other backend gets ``aget_user()`` on the loaded session, as with
+    Django's middleware.
     """
     session = request.session
-    if isinstance(session, StoreInOneStep) and not hasattr(session, "_session_cache"):
-        return await run_async(_user_in_one_step(request))
+    if (
+        isinstance(session, StoreInOneStep)
+        and session.session_key is not None  # no cookie: nothing to load, no hop
+        and not hasattr(session, "_session_cache")
+    ):
+        user = await run_async(in_one_step(_user_of_a_dual_mode_backend, request))
+        if user is not None:
+            return user
     return await auth.aget_user(request)
 
 
-def _user_in_one_step(request: HttpRequest) -> Flow[AbstractBaseUser | AnonymousUser]:
-    user: AbstractBaseUser | AnonymousUser = yield InOrmThread(_user_with_permissions, (request,))
-    return user
-
-
-def _user_with_permissions(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
+def _user_of_a_dual_mode_backend(request: HttpRequest) -> AbstractBaseUser | AnonymousUser | None:
+    """In the ORM's thread: load the session; the user, if a dual-mode backend is to load it."""
+    backend_path = request.session.get(auth.BACKEND_SESSION_KEY)
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None  # aget_user() answers from the loaded session, with no hop
+    backend = auth.load_backend(backend_path)
+    if not isinstance(backend, DualMode):
+        return None
     user = auth.get_user(request)
-    if user.is_authenticated:
-        backend = auth.load_backend(request.session[auth.BACKEND_SESSION_KEY])
-        if isinstance(backend, ModelBackend):
-            backend.load_permissions_into(cast("AbstractBaseUser", user))
+    if isinstance(backend, ModelBackend) and isinstance(user, AbstractBaseUser):
+        backend.load_permissions_into(user)
     return user

@@ -58,9 +58,6 @@ class RemoteUserMiddleware(HooksInEitherMode, django_middleware.RemoteUserMiddle
         _REMOVE_INVALID_USER,
     )
 
-    def __init__(self, get_response: Any) -> None:
-        super().__init__(get_response)
-
     def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:
             return self.__acall__(request)
@@ -73,11 +70,11 @@ class RemoteUserMiddleware(HooksInEitherMode, django_middleware.RemoteUserMiddle
 
     def process_request(self, request: HttpRequest) -> None:
         """Log in the user named by the header; log out a remote user whose header is gone."""
-        run_sync(self._authenticate_remote_user(request))
+        run_sync(self._authenticate_remote_user(request, "user"))
 
     async def aprocess_request(self, request: HttpRequest) -> None:
         """See process_request()."""
-        await run_async(self._authenticate_remote_user(request))
+        await run_async(self._authenticate_remote_user(request, "auser"))
 
     def get_username(self, request: HttpRequest) -> str:
         """The name the web server passed; ``KeyError`` when it passed none."""
@@ -99,9 +96,10 @@ class RemoteUserMiddleware(HooksInEitherMode, django_middleware.RemoteUserMiddle
     async def _aremove_invalid_user(self, request: HttpRequest) -> None:
         await run_async(_remove_invalid_user(request))
 
-    def _authenticate_remote_user(self, request: HttpRequest) -> Flow[None]:
-        # AuthenticationMiddleware is required so that request.user exists.
-        if not hasattr(request, "auser"):
+    def _authenticate_remote_user(self, request: HttpRequest, user_attribute: str) -> Flow[None]:
+        # The authentication middleware sets request.user (read in sync mode) and
+        # request.auser (in async mode).
+        if not hasattr(request, user_attribute):
             raise ImproperlyConfigured(
                 "The remote user middleware requires the authentication middleware to be "
                 "installed. Edit your MIDDLEWARE setting to insert "
@@ -138,9 +136,10 @@ class RemoteUserMiddleware(HooksInEitherMode, django_middleware.RemoteUserMiddle
 class PersistentRemoteUserMiddleware(
     RemoteUserMiddleware, django_middleware.PersistentRemoteUserMiddleware
 ):
-    """``RemoteUserMiddleware`` for logon pages: the session keeps the user without the header."""
+    """``RemoteUserMiddleware`` for logon pages: the session keeps the user without the header.
 
-    force_logout_if_no_header = False
+    (``force_logout_if_no_header = False``, from Django's class.)
+    """
 
 
 def _current_user(request: HttpRequest) -> EachMode:

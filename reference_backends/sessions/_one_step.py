@@ -35,7 +35,7 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from auth_backend_sdk.engine.flow import Flow, InOrmThread, run_async
 
-__all__ = ["StoreInOneStep"]
+__all__ = ["StoreInOneStep", "in_one_step"]
 
 _T = TypeVar("_T")
 
@@ -45,8 +45,9 @@ else:
     _Store = object
 
 
-def _in_one_step(method: Callable[..., _T], *args: Any) -> Flow[_T]:
-    result: _T = yield InOrmThread(method, args)
+def in_one_step(function: Callable[..., _T], *args: Any) -> Flow[_T]:
+    """``function(*args)`` as one step in the ORM's thread."""
+    result: _T = yield InOrmThread(function, args)
     return result
 
 
@@ -67,43 +68,43 @@ class StoreInOneStep(_Store):
         return super().load()
 
     async def aload(self) -> dict[str, Any]:
-        return await run_async(_in_one_step(self.load))
+        return await run_async(in_one_step(StoreInOneStep.load, self))
 
     def exists(self, session_key: str) -> bool:
         return super().exists(session_key)
 
     async def aexists(self, session_key: str) -> bool:
-        return await run_async(_in_one_step(self.exists, session_key))
+        return await run_async(in_one_step(StoreInOneStep.exists, self, session_key))
 
     def create(self) -> None:
         super().create()
 
     async def acreate(self) -> None:
-        await run_async(_in_one_step(self.create))
+        await run_async(in_one_step(StoreInOneStep.create, self))
 
     def save(self, must_create: bool = False) -> None:
         super().save(must_create)
 
     async def asave(self, must_create: bool = False) -> None:
-        await run_async(_in_one_step(self.save, must_create))
+        await run_async(in_one_step(StoreInOneStep.save, self, must_create))
 
     def delete(self, session_key: str | None = None) -> None:
         super().delete(session_key)
 
     async def adelete(self, session_key: str | None = None) -> None:
-        await run_async(_in_one_step(self.delete, session_key))
+        await run_async(in_one_step(StoreInOneStep.delete, self, session_key))
 
     def cycle_key(self) -> None:
         super().cycle_key()
 
     async def acycle_key(self) -> None:
-        await run_async(_in_one_step(self.cycle_key))
+        await run_async(in_one_step(StoreInOneStep.cycle_key, self))
 
     def flush(self) -> None:
         super().flush()
 
     async def aflush(self) -> None:
-        await run_async(_in_one_step(self.flush))
+        await run_async(in_one_step(StoreInOneStep.flush, self))
 
     @classmethod
     def clear_expired(cls) -> None:
@@ -111,4 +112,4 @@ class StoreInOneStep(_Store):
 
     @classmethod
     async def aclear_expired(cls) -> None:
-        await run_async(_in_one_step(cls.clear_expired))
+        await run_async(in_one_step(super().clear_expired))

@@ -37,4 +37,4 @@ class SessionStore(DualModeSessionMixin, StoreInOneStep, django_cache.SessionSto
         # The cache expires entries itself: Django's clear_expired() does nothing, so
         # there is nothing to leave the event loop for (a subclass's override of
         # clear_expired() gets an async side of its own from the session family).
-        cls.clear_expired()
+        super().clear_expired()  # what clear_expired() above runs

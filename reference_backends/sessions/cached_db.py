@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from django.contrib.sessions.backends import cached_db as django_cached_db
 
+from auth_backend_sdk.engine.flow import run_async
 from auth_backend_sdk.sessions import DualModeSessionMixin
 
-from ._one_step import StoreInOneStep
+from ._one_step import StoreInOneStep, in_one_step
 
 __all__ = ["KEY_PREFIX", "SessionStore"]
 
@@ -40,4 +41,4 @@ class SessionStore(DualModeSessionMixin, StoreInOneStep, django_cached_db.Sessio
         super().save(must_create)
 
     async def asave(self, must_create: bool = False) -> None:
-        await super().asave(must_create)  # save() above, in one thread hop
+        await run_async(in_one_step(SessionStore.save, self, must_create))

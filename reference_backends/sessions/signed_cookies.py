@@ -62,7 +62,41 @@ class SessionStore(DualModeSessionMixin, django_signed_cookies.SessionStore):
         return {}
 
     async def aload(self) -> dict[str, Any]:
-        return self.load()
+        return SessionStore.load(self)
+
+    # Django's async methods call the sync ones through self: a subclass's async
+    # override calling super() would come back to itself through the sync side
+    # derived from it. These run this class's own sync side, on the event loop.
+
+    def exists(self, session_key: str | None = None) -> bool:
+        return super().exists(session_key)
+
+    async def aexists(self, session_key: str | None = None) -> bool:
+        return SessionStore.exists(self, session_key)
+
+    def create(self) -> None:
+        super().create()
+
+    async def acreate(self) -> None:
+        SessionStore.create(self)
+
+    def save(self, must_create: bool = False) -> None:
+        super().save(must_create)
+
+    async def asave(self, must_create: bool = False) -> None:
+        SessionStore.save(self, must_create)
+
+    def delete(self, session_key: str | None = None) -> None:
+        super().delete(session_key)
+
+    async def adelete(self, session_key: str | None = None) -> None:
+        SessionStore.delete(self, session_key)
+
+    def cycle_key(self) -> None:
+        super().cycle_key()
+
+    async def acycle_key(self) -> None:
+        SessionStore.cycle_key(self)
 
     def _signed_data(self, max_age: int) -> dict[str, Any]:
         data: dict[str, Any] = signing.loads(

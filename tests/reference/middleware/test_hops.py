@@ -32,11 +32,12 @@ SCENARIOS = {
 }
 
 # At most, per engine: new session, read+write, read-only, authenticated
-# (auser() and one ahas_perm()): one hop per phase that reaches the store.
+# (auser() and one ahas_perm()): one hop per phase that reaches the store; the session,
+# the user and their permissions are loaded in one.
 CEILINGS = {
-    "db": {"new session": 1, "read+write": 2, "read-only": 1, "authenticated": 2},
-    "cache": {"new session": 1, "read+write": 2, "read-only": 1, "authenticated": 2},
-    "cached_db": {"new session": 1, "read+write": 2, "read-only": 1, "authenticated": 2},
+    "db": {"new session": 1, "read+write": 2, "read-only": 1, "authenticated": 1},
+    "cache": {"new session": 1, "read+write": 2, "read-only": 1, "authenticated": 1},
+    "cached_db": {"new session": 1, "read+write": 2, "read-only": 1, "authenticated": 1},
     "signed_cookies": {"new session": 0, "read+write": 0, "read-only": 0, "authenticated": 1},
 }
 

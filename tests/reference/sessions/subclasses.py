@@ -1,7 +1,9 @@
 """Subclasses of the reference database stores, each overriding a sync method as projects do.
 
-Both override only the sync side: the session family gives each an async side
-of its own, so ``aget()`` and ``asave()`` must honour them.
+Most override only the sync side: the session family gives each an async side
+of its own, so ``aget()`` and ``asave()`` must honour them. ``ASYNC_OVERRIDES``
+override only async sides, calling ``super()``: the store's own async side must
+not come back to them through the sync side derived from them.
 """
 
 from __future__ import annotations
@@ -9,11 +11,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends import cache as django_cache
+from django.contrib.sessions.backends import cached_db as django_cached_db
+from django.contrib.sessions.backends import db as django_db
+from django.contrib.sessions.backends import signed_cookies as django_signed_cookies
 
-from reference_backends.sessions import cached_db, db
+from reference_backends.sessions import cache, cached_db, db, signed_cookies
 from tests.testapp.models import AccountSession
 
 __all__ = [
+    "ASYNC_OVERRIDES",
     "REVOKED",
     "AccountCachedDbStore",
     "AccountDbStore",
@@ -75,3 +82,45 @@ class AccountCachedDbStore(cached_db.SessionStore):
 
     def create_model_instance(self, data: dict[str, Any]) -> AccountSession:
         return _with_account(cast(AccountSession, super().create_model_instance(data)), data)
+
+
+def _with_async_overrides(engine: type[Any]) -> type[Any]:
+    """A subclass of ``engine`` overriding only async methods, each calling ``super()``."""
+
+    class SessionStore(engine):  # type: ignore[misc]
+        calls: list[str] = []  # one list per generated class (set again below)
+
+        async def aload(self) -> dict[str, Any]:
+            type(self).calls.append("aload")
+            data: dict[str, Any] = await super().aload()
+            return data
+
+        async def asave(self, must_create: bool = False) -> None:
+            type(self).calls.append("asave")
+            await super().asave(must_create)
+
+        async def aexists(self, session_key: str) -> bool:
+            type(self).calls.append("aexists")
+            found: bool = await super().aexists(session_key)
+            return found
+
+        async def adelete(self, session_key: str | None = None) -> None:
+            type(self).calls.append("adelete")
+            await super().adelete(session_key)
+
+    SessionStore.calls = []
+    SessionStore.__module__ = engine.__module__  # the key salt: Django's, as the engine's
+    return SessionStore
+
+
+ASYNC_OVERRIDES = {
+    name: (_with_async_overrides(engine), _with_async_overrides(djangos))
+    for name, engine, djangos in (
+        ("db", db.SessionStore, django_db.SessionStore),
+        ("cache", cache.SessionStore, django_cache.SessionStore),
+        ("cached_db", cached_db.SessionStore, django_cached_db.SessionStore),
+        ("signed_cookies", signed_cookies.SessionStore, django_signed_cookies.SessionStore),
+    )
+}
+"""Per engine: a subclass whose async overrides call ``super()``, recording each call, of the
+reference store and of Django's."""

@@ -17,6 +17,7 @@ from auth_backend_sdk.engine.hops import count_hops
 from auth_backend_sdk.testing import Mode
 from tests.reference.sessions.stores import Store, seed
 from tests.reference.sessions.subclasses import (
+    ASYNC_OVERRIDES,
     REVOKED,
     AccountCachedDbStore,
     AccountDbStore,
@@ -102,3 +103,30 @@ def test_the_overridden_save_costs_one_hop(store: Store) -> None:
     session[SESSION_KEY] = "42"
     assert hops_of(session, "asave") == 1
     assert account_of(session.session_key) == 42
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("engine", sorted(ASYNC_OVERRIDES))
+def test_async_overrides_calling_super_are_called_as_djangos_engine_calls_them(
+    engine: str,
+) -> None:
+    """An override of ``aload()``/``asave()``/... calling ``super()`` never comes back to itself
+    through the sync side derived from it: each is called as Django's engine calls it."""
+
+    def session_life(store: Any) -> list[str]:
+        async def life() -> Any:
+            session = store()
+            await session.aset("visits", 1)
+            await session.asave()
+            again = store(session.session_key)
+            visits = await again.aget("visits")
+            await again.adelete()
+            return visits
+
+        store.calls.clear()
+        assert async_to_sync(life)() == 1
+        calls: list[str] = store.calls
+        return calls
+
+    reference, djangos = ASYNC_OVERRIDES[engine]
+    assert session_life(reference) == session_life(djangos)
