@@ -86,10 +86,10 @@ def stacks_chart(http: list[dict[str, Any]], path: str) -> bool:
         database = DATABASE_LABELS.get(report["database"], report["database"])
         rates.set_title(f"Django {report['django']}, {database}")
         labels = [
-            pair.scenario
-            if len({p.scenario for p in pairs}) == len(pairs)
+            pair.label.replace(", ", "\n")
+            if len({p.label for p in pairs}) == len(pairs)
             # One scenario at several concurrencies: tell them apart.
-            else f"{pair.scenario}\n{pair.concurrency} concurrent"
+            else f"{pair.label}\n{pair.concurrency} concurrent"
             for pair in pairs
         ]
         latency.set_xticks(range(len(pairs)), labels)

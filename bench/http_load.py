@@ -16,7 +16,11 @@ a fixed number of requests.
   engine, session and authentication middleware and ``ModelBackend``) against
   the reference stack (``reference_backends.sessions.db``,
   ``reference_backends.middleware`` and ``reference_backends.ModelBackend``),
-  scenarios ``authenticated_get`` and ``read_write``, with ``db`` sessions.
+  scenarios ``authenticated_get`` and ``read_write``, with ``db`` sessions;
+  each within the site's full middleware list (``"middleware": "full"``) and
+  within the minimal one (``"minimal"``: without the security, common, CSRF
+  and clickjacking middleware, the same in both stacks, each a thread hop or
+  more per request under ASGI).
 
 * ``login``: ``POST /login/`` (``aauthenticate()`` then ``alogin()``), each
   from an anonymous session, so every request hashes a password and creates a
@@ -44,6 +48,7 @@ other, in one run, not with numbers from elsewhere.
                                              # measurement next to each backend's run
       "results": [
         {"stack": "django" | "reference",    # session engine and middleware
+         "middleware": "full" | "minimal",   # stack rows only: the site's other middleware
          "backend": "django" | "dual_mode" | "reference" | "stack",
          "scenario": "login" | "authenticated_get" | "read_write",
          "requests": 16,                     # sent
@@ -92,6 +97,7 @@ from tools.pgcluster import throwaway_cluster
 
 BACKENDS = ["django", "dual_mode", "reference"]
 STACKS = {"django": "django", "reference": "reference"}  # stack -> its ModelBackend
+MIDDLEWARE = ("full", "minimal")  # the site's SITE_MIDDLEWARE around each stack
 USERNAME = "alice"  # reads notes through her group: ahas_perm() finds the permission
 PASSWORD = "http-load-password"
 
@@ -313,20 +319,27 @@ def run(
                             also_ours,
                         )
                     )
-            for stack_name, model_backend in STACKS.items() if "stacks" in comparisons else ():
-                env = launch.environment(database, model_backend=model_backend, stack=stack_name)
-                with launch.serving(env, workdir) as site:
-                    results += asyncio.run(
-                        load_one_server(
-                            site.url,
-                            stack_name,
-                            "stack",
-                            ("authenticated_get", "read_write"),
-                            counts,
-                            concurrency,
-                            also_ours,
-                        )
+            for middleware in MIDDLEWARE if "stacks" in comparisons else ():
+                for stack_name, model_backend in STACKS.items():
+                    env = launch.environment(
+                        database,
+                        model_backend=model_backend,
+                        stack=stack_name,
+                        middleware=middleware,
                     )
+                    with launch.serving(env, workdir) as site:
+                        rows = asyncio.run(
+                            load_one_server(
+                                site.url,
+                                stack_name,
+                                "stack",
+                                ("authenticated_get", "read_write"),
+                                counts,
+                                concurrency,
+                                also_ours,
+                            )
+                        )
+                    results += [{**row, "middleware": middleware} for row in rows]
     return {
         "django": django.get_version(),
         "python": platform.python_version(),
@@ -345,8 +358,8 @@ def print_table(report: dict[str, Any]) -> None:
         f"Django {report['django']}, Python {report['python']}, {report['database']}; "
         f"{measured} on {report['cpu_count']} cores"
     )
-    header = f"{'stack':<10} {'backend':<10} {'scenario':<18} {'requests':>8} {'errors':>6} "
-    header += f"{'conc':>4} "
+    header = f"{'stack':<10} {'backend':<10} {'middleware':<10} {'scenario':<18} "
+    header += f"{'requests':>8} {'errors':>6} {'conc':>4} "
     print(header + f"{'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'of limit':>8}")
     for row in report["results"]:
         is_login = limit and row["scenario"] == "login"
@@ -355,8 +368,8 @@ def print_table(report: dict[str, Any]) -> None:
             f"{row[key]:.1f}" if row[key] is not None else "-" for key in ("p50_ms", "p99_ms")
         )
         print(
-            f"{row.get('stack', 'django'):<10} {row['backend']:<10} {row['scenario']:<18} "
-            f"{row['requests']:>8} "
+            f"{row.get('stack', 'django'):<10} {row['backend']:<10} "
+            f"{row.get('middleware', 'full'):<10} {row['scenario']:<18} {row['requests']:>8} "
             f"{row['errors']:>6} {row['concurrency']:>4} {row['requests_per_second']:>8.2f} "
             f"{p50:>9} {p99:>9} {share:>8}"
         )

@@ -290,14 +290,17 @@ def _is_djangos(row: dict[str, Any]) -> bool:
     return bool(row["backend"] == "django")
 
 
-def _comparison(row: dict[str, Any]) -> tuple[bool, str, int]:
+def _comparison(row: dict[str, Any]) -> tuple[bool, str, int, str]:
     """Rows compared with each other: backends with backends, stacks with stacks."""
-    return _is_stack_row(row), row["scenario"], row["concurrency"]
+    return _is_stack_row(row), row["scenario"], row["concurrency"], row.get("middleware", "full")
 
 
 def _contender_label(row: dict[str, Any]) -> str:
     if _is_stack_row(row):
-        return STACK_LABELS.get(row.get("stack", ""), str(row.get("stack")))
+        label = STACK_LABELS.get(row.get("stack", ""), str(row.get("stack")))
+        if row.get("middleware", "full") != "full":
+            label += ", minimal middleware"
+        return label
     return str(CONTENDER_LABELS.get(row["backend"], row["backend"]))
 
 
@@ -322,6 +325,13 @@ class StackComparison:
     concurrency: int
     django: dict[str, Any]
     reference: dict[str, Any]
+    middleware: str = "full"
+    """The site's middleware around the stack: ``full``, or ``minimal`` (``SITE_MIDDLEWARE``)."""
+
+    @property
+    def label(self) -> str:
+        """The scenario, with the middleware when it is not the site's full list."""
+        return self.scenario if self.middleware == "full" else f"{self.scenario}, minimal mw"
 
     @property
     def ratio(self) -> float | None:
@@ -352,21 +362,22 @@ def stack_comparisons(report: dict[str, Any]) -> list[StackComparison]:
     is left out (:func:`http_table` shows it).
     """
     rows = {
-        (row["scenario"], row["concurrency"], row.get("stack")): row
+        (row["scenario"], row["concurrency"], row.get("middleware", "full"), row.get("stack")): row
         for row in report["results"]
         if _is_stack_row(row)
     }
-    cases = dict.fromkeys((scenario, concurrency) for scenario, concurrency, _ in rows)
+    cases = dict.fromkeys(case[:3] for case in rows)
     return [
         StackComparison(
             scenario,
             concurrency,
-            rows[scenario, concurrency, "django"],
-            rows[scenario, concurrency, "reference"],
+            rows[scenario, concurrency, middleware, "django"],
+            rows[scenario, concurrency, middleware, "reference"],
+            middleware,
         )
-        for scenario, concurrency in cases
-        if (scenario, concurrency, "django") in rows
-        and (scenario, concurrency, "reference") in rows
+        for scenario, concurrency, middleware in cases
+        if (scenario, concurrency, middleware, "django") in rows
+        and (scenario, concurrency, middleware, "reference") in rows
     ]
 
 
@@ -392,7 +403,7 @@ def stacks_table(http: list[dict[str, Any]]) -> str:
                 [
                     report["django"],
                     DATABASE_LABELS.get(report["database"], report["database"]),
-                    pair.scenario,
+                    pair.label,
                     pair.concurrency,
                     _rate(pair.django["requests_per_second"]),
                     _rate(pair.reference["requests_per_second"]),

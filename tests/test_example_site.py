@@ -413,3 +413,26 @@ def test_check_finds_no_hazard(seeded_database: launch.Database, config: Config)
     # auth_backend_sdk's system checks pass for every backend choice and session engine of
     # either stack (migrate ran them for the default only).
     launch.run_django(config.environment(seeded_database), "check", "--fail-level", "WARNING")
+
+
+@pytest.mark.parametrize("stack", ["reference", "django"])
+def test_the_minimal_middleware_serves_what_the_http_bench_drives(
+    stack: str, seeded_database: launch.Database, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """``SITE_MIDDLEWARE=minimal``: what ``bench/http_load.py`` drives still answers."""
+    directory = tmp_path_factory.mktemp("minimal")
+    with launch.cloned(seeded_database, directory) as database:
+        env = launch.environment(
+            database, mode="test", stack=stack, model_backend=stack, middleware="minimal"
+        )
+        with launch.serving(env, directory) as running:
+            site = Site(running.url, Config(model_backend=stack, stack=stack))
+            with site.client() as client:
+                log_in(client, "alice")
+                assert client.get("/api/me/").json() == {
+                    "username": "alice",
+                    "can_view_notes": True,
+                }
+                assert client.get("/api/visits/").json() == {"visits": 1}
+                # Without the clickjacking middleware: the header the full list adds is gone.
+                assert "x-frame-options" not in client.get("/api/me/").headers

@@ -121,11 +121,13 @@ def environment(
     mode: str = "",
     stack: str = "reference",
     session_engine: str = "db",
+    middleware: str = "full",
 ) -> dict[str, str]:
     """The environment of a site subprocess: this one's, with the site's variables replaced.
 
     The keywords are the site's settings of the same name (``SITE_MODEL_BACKEND``,
-    ``SITE_MODE``, ``SITE_STACK``, ``SITE_SESSION_ENGINE``: see its ``settings.py``).
+    ``SITE_MODE``, ``SITE_STACK``, ``SITE_SESSION_ENGINE``, ``SITE_MIDDLEWARE``: see its
+    ``settings.py``).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(_SITE_VARIABLE_PREFIXES)}
     env.update(database.variables)
@@ -134,6 +136,7 @@ def environment(
     env["SITE_MODE"] = mode
     env["SITE_STACK"] = stack
     env["SITE_SESSION_ENGINE"] = session_engine
+    env["SITE_MIDDLEWARE"] = middleware
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     return env
 

@@ -15,6 +15,13 @@
     The session engine of that stack: ``db`` (default), ``cache``,
     ``cached_db`` or ``signed_cookies``. ``cache`` and ``cached_db`` use the
     server process's local-memory cache (uvicorn runs one worker).
+``SITE_MIDDLEWARE``
+    ``full`` (default): the site's whole middleware list. ``minimal``: only
+    the session, authentication and single sign-on middleware, and the
+    messages middleware the admin requires: ``bench/http_load.py`` compares
+    the stacks this way too, without the middleware both stacks share
+    (security, common, CSRF, clickjacking), each a thread hop or more per
+    request under ASGI whichever the stack.
 ``SITE_SESSION_COOKIE_AGE``
     ``SESSION_COOKIE_AGE`` in seconds (Django's default: two weeks); the
     tests shorten it to see sessions expire.
@@ -107,6 +114,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+_SHARED_BY_BOTH_STACKS = (
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+)
+if _chosen("SITE_MIDDLEWARE", ("full", "minimal"), "full") == "minimal":
+    MIDDLEWARE = [path for path in MIDDLEWARE if path not in _SHARED_BY_BOTH_STACKS]
 
 AUTHENTICATION_BACKENDS = [
     MODEL_BACKENDS[MODEL_BACKEND],
