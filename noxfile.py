@@ -4,7 +4,8 @@
 * ``typecheck``: mypy --strict with django-stubs.
 * ``docs``: the Sphinx site with warnings as errors, and its doctests.
 * ``tests``: pytest on Django 5.2 / Python 3.11 and Django 6.1 / Python 3.13,
-  each against SQLite and a throwaway PostgreSQL cluster, under coverage.
+  each against SQLite and a throwaway PostgreSQL cluster (the two side by side), under
+  coverage.
 * ``coverage``: combines the runs; branch coverage of auth_backend_sdk >= 95%.
 * ``package``: ``python -m build`` (the wheel is built from the sdist); both hold what they
   must; each installs, without ``-e``, in a fresh virtual environment and passes
@@ -22,6 +23,7 @@ import tarfile
 import zipfile
 
 import nox
+import nox.virtualenv
 
 sys.path.insert(0, os.path.dirname(__file__))
 from tools.pgcluster import throwaway_cluster
@@ -104,19 +106,63 @@ def tests(session: nox.Session, django: str) -> None:
     session.install("-e", ".[test,typecheck,bench]", django_spec(django))
     session.run("python", "-c", "import django; print('Django', django.get_version())")
     env = {"COVERAGE_FILE": os.path.join(os.getcwd(), ".coverage")}
-    args = session.posargs or ["-q"]
-    session.run(
-        "coverage", "run", "-m", "pytest", *args, env={**env, "ABS_TEST_DATABASE": "sqlite"}
-    )
+    # No pytest cache: the two runs share the working directory.
+    command = ["coverage", "run", "-m", "pytest", "-p", "no:cacheprovider"]
+    command += session.posargs or ["-q"]
     with throwaway_cluster() as pg_env:
-        session.run(
-            "coverage",
-            "run",
-            "-m",
-            "pytest",
-            *args,
-            env={**env, **pg_env, "ABS_TEST_DATABASE": "postgresql"},
+        run_side_by_side(
+            session,
+            command,
+            {
+                "SQLite": {**env, "ABS_TEST_DATABASE": "sqlite"},
+                "PostgreSQL": {**env, **pg_env, "ABS_TEST_DATABASE": "postgresql"},
+            },
         )
+
+
+def run_side_by_side(
+    session: nox.Session, command: list[str], runs: dict[str, dict[str, str]]
+) -> None:
+    """Run ``command`` once per environment in ``runs``, all at once; each one's output after.
+
+    Much of a test run waits on subprocesses (the check command, Django's runner,
+    uvicorn) and on the database: two runs side by side take little more than one.
+    Coverage writes one data file per process (``parallel = true``), combined later.
+    """
+    if not isinstance(session.virtualenv, nox.virtualenv.VirtualEnv):
+        session.error("the tests session needs a virtualenv")
+    bin_dir = session.virtualenv.bin
+    base = {
+        **os.environ,
+        "VIRTUAL_ENV": session.virtualenv.location,
+        "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")]),
+    }
+    logs = {name: os.path.join(session.create_tmp(), f"pytest-{name}.log") for name in runs}
+    processes = {}
+    for name, extra in runs.items():
+        session.log(f"{' '.join(command)}  ({name}, output in {logs[name]})")
+        with open(logs[name], "w") as log:
+            processes[name] = subprocess.Popen(
+                [os.path.join(bin_dir, command[0]), *command[1:]],
+                env={**base, **extra},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+    failed = []
+    try:
+        for name, process in processes.items():
+            status = process.wait()
+            with open(logs[name]) as log:
+                print(f"\n===== pytest on {name} (exit status {status}) =====", flush=True)
+                print(log.read(), flush=True)
+            if status != 0:
+                failed.append(name)
+    finally:
+        for process in processes.values():
+            if process.poll() is None:  # interrupted: leave no run behind
+                process.terminate()
+    if failed:
+        session.error(f"tests failed on {' and '.join(failed)}")
 
 
 @nox.session(python="3.13")
