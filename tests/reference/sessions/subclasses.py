@@ -31,26 +31,25 @@ __all__ = [
 REVOKED = "revoked"
 
 
-class RevokingDbStore(db.SessionStore):
+class _RefusesRevoked:
     """``load()`` refuses a session marked revoked (by an admin, say): a new session starts."""
 
+    _session_key: str | None
+
     def load(self) -> dict[str, Any]:
-        data = super().load()
+        data: dict[str, Any] = super().load()  # type: ignore[misc]
         if data.get(REVOKED):
             self._session_key = None
             return {}
         return data
 
 
-class RevokingCachedDbStore(cached_db.SessionStore):
+class RevokingDbStore(_RefusesRevoked, db.SessionStore):
+    """The refusal over the ``db`` store."""
+
+
+class RevokingCachedDbStore(_RefusesRevoked, cached_db.SessionStore):
     """The same refusal over the ``cached_db`` store."""
-
-    def load(self) -> dict[str, Any]:
-        data = super().load()
-        if data.get(REVOKED):
-            self._session_key = None
-            return {}
-        return data
 
 
 def _with_account(obj: AccountSession, data: dict[str, Any]) -> AccountSession:
