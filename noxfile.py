@@ -135,6 +135,9 @@ def run_side_by_side(
     """
     if not isinstance(session.virtualenv, nox.virtualenv.VirtualEnv):
         session.error("the tests session needs a virtualenv")
+    # session.run is the one public way to learn of --install-only: it runs nothing then.
+    if session.run("python", "-c", "", silent=True) is None:
+        return
     bin_dir = session.virtualenv.bin
     base = {
         **os.environ,
