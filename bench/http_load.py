@@ -2,6 +2,7 @@
 
     python -m bench.http_load [--database sqlite|postgresql] [--json PATH]
                               [--concurrency 8] [--logins 16] [--requests 400]
+                              [--rounds 3]
 
 Two comparisons, each server in turn under uvicorn (one worker, Django's
 default PBKDF2 hasher) on 127.0.0.1, while this process drives a bounded load at
@@ -20,7 +21,10 @@ a fixed number of requests.
   each within the site's full middleware list (``"middleware": "full"``) and
   within the minimal one (``"minimal"``: without the security, common, CSRF
   and clickjacking middleware, the same in both stacks, each a thread hop or
-  more per request under ASGI).
+  more per request under ASGI). Two servers on a shared machine drift apart
+  from one measurement to the next: each stack is measured ``--rounds`` times,
+  the stacks taking turns to go first, and its row is the round with the median
+  requests/s.
 
 * ``login``: ``POST /login/`` (``aauthenticate()`` then ``alogin()``), each
   from an anonymous session, so every request hashes a password and creates a
@@ -57,6 +61,10 @@ other, in one run, not with numbers from elsewhere.
          "requests_per_second": 1.7,         # successful responses / wall time
          "p50_ms": 4400.0, "p99_ms": 5100.0, # over successful responses, nearest rank;
                                              # null when none succeeded
+         "server_cpu_ms_per_request": 5.2,   # uvicorn's CPU time (user and system) over the
+                                             # successful responses; null where not Linux
+         "round_requests_per_second": [...], # stack rows only: each round's requests/s, in
+                                             # order; the row's other fields are the median's
          "machine_load": {...}               # the machine's load during this scenario
         },
         ...
@@ -91,7 +99,12 @@ from typing import Any
 import django
 import httpx
 
-from bench.machine_load import Recording, database_server, sample_machine_load
+from bench.machine_load import (
+    Recording,
+    database_server,
+    process_cpu_seconds,
+    sample_machine_load,
+)
 from examples.site import launch
 from tools.pgcluster import throwaway_cluster
 
@@ -131,6 +144,7 @@ class Outcome:
     errors: int = 0
     latencies: list[float] = field(default_factory=list)
     first_error: str | None = None
+    server_cpu_seconds: float | None = None
 
 
 def percentile_ms(latencies: list[float], percent: float) -> float | None:
@@ -207,6 +221,7 @@ def result_row(
     stack: str, backend: str, scenario: str, concurrency: int, outcome: Outcome
 ) -> dict[str, Any]:
     successes = len(outcome.latencies)
+    cpu = outcome.server_cpu_seconds
     return {
         "stack": stack,
         "backend": backend,
@@ -217,7 +232,18 @@ def result_row(
         "requests_per_second": round(successes / outcome.elapsed, 2) if outcome.elapsed else 0.0,
         "p50_ms": percentile_ms(outcome.latencies, 50),
         "p99_ms": percentile_ms(outcome.latencies, 99),
+        "server_cpu_ms_per_request": (
+            round(1000 * cpu / successes, 2) if cpu is not None and successes else None
+        ),
     }
+
+
+def median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The row of the round with the median requests/s (of an even count, the lower middle one),
+    with every round's requests/s in ``round_requests_per_second``."""
+    ordered = sorted(rounds, key=lambda row: row["requests_per_second"])
+    median = ordered[(len(ordered) - 1) // 2]
+    return {**median, "round_requests_per_second": [row["requests_per_second"] for row in rounds]}
 
 
 SCENARIOS: dict[str, Callable[[httpx.AsyncClient], Awaitable[str | None]]] = {
@@ -235,6 +261,7 @@ async def load_one_server(
     counts: dict[str, int],
     concurrency: int,
     also_ours: dict[str, int],
+    server_pid: int,
 ) -> list[dict[str, Any]]:
     """Each of ``scenarios`` in turn, ``counts[scenario]`` requests shared by the clients."""
     timeout = httpx.Timeout(120)
@@ -258,7 +285,11 @@ async def load_one_server(
                     ):  # never logged in, or its last login failed
                         await log_in(client)
             with sample_machine_load(also_ours) as loads[scenario]:
+                cpu_before = process_cpu_seconds(server_pid)
                 outcomes[scenario] = await drive(clients, counts[scenario], SCENARIOS[scenario])
+                cpu_after = process_cpu_seconds(server_pid)
+            if cpu_before is not None and cpu_after is not None:
+                outcomes[scenario].server_cpu_seconds = cpu_after - cpu_before
 
     for scenario, outcome in outcomes.items():
         if outcome.first_error:
@@ -291,6 +322,7 @@ def run(
     logins: int,
     gets: int,
     comparisons: tuple[str, ...] = COMPARISONS,
+    rounds: int = 3,
 ) -> dict[str, Any]:
     cores = usable_cores()
     results: list[dict[str, Any]] = []
@@ -318,29 +350,40 @@ def run(
                             counts,
                             concurrency,
                             also_ours,
+                            site.pid,
                         )
                     )
             for middleware in MIDDLEWARE if "stacks" in comparisons else ():
-                for stack_name, model_backend in STACKS.items():
-                    env = launch.environment(
-                        database,
-                        model_backend=model_backend,
-                        stack=stack_name,
-                        middleware=middleware,
-                    )
-                    with launch.serving(env, workdir) as site:
-                        rows = asyncio.run(
-                            load_one_server(
-                                site.url,
-                                stack_name,
-                                "stack",
-                                ("authenticated_get", "read_write"),
-                                counts,
-                                concurrency,
-                                also_ours,
-                            )
+                by_case: dict[tuple[str, str], list[dict[str, Any]]] = {}
+                for round_number in range(rounds):
+                    # Taking turns to go first, neither stack gets the quieter moments.
+                    order = list(STACKS.items())[:: 1 if round_number % 2 == 0 else -1]
+                    for stack_name, model_backend in order:
+                        env = launch.environment(
+                            database,
+                            model_backend=model_backend,
+                            stack=stack_name,
+                            middleware=middleware,
                         )
-                    results += [{**row, "middleware": middleware} for row in rows]
+                        with launch.serving(env, workdir) as site:
+                            rows = asyncio.run(
+                                load_one_server(
+                                    site.url,
+                                    stack_name,
+                                    "stack",
+                                    ("authenticated_get", "read_write"),
+                                    counts,
+                                    concurrency,
+                                    also_ours,
+                                    site.pid,
+                                )
+                            )
+                        for row in rows:
+                            by_case.setdefault((stack_name, row["scenario"]), []).append(row)
+                results += [
+                    {**median_round(rounds_of_case), "middleware": middleware}
+                    for rounds_of_case in by_case.values()
+                ]
     return {
         "django": django.get_version(),
         "python": platform.python_version(),
@@ -361,18 +404,20 @@ def print_table(report: dict[str, Any]) -> None:
     )
     header = f"{'stack':<10} {'backend':<10} {'middleware':<10} {'scenario':<18} "
     header += f"{'requests':>8} {'errors':>6} {'conc':>4} "
-    print(header + f"{'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'of limit':>8}")
+    print(header + f"{'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'cpu ms':>7} {'of limit':>8}")
     for row in report["results"]:
         is_login = limit and row["scenario"] == "login"
         share = f"{row['requests_per_second'] / limit:.0%}" if is_login else ""
         p50, p99 = (
             f"{row[key]:.1f}" if row[key] is not None else "-" for key in ("p50_ms", "p99_ms")
         )
+        cpu = row.get("server_cpu_ms_per_request")
+        cpu = "-" if cpu is None else f"{cpu:.2f}"
         print(
             f"{row.get('stack', 'django'):<10} {row['backend']:<10} "
             f"{row.get('middleware', 'full'):<10} {row['scenario']:<18} {row['requests']:>8} "
             f"{row['errors']:>6} {row['concurrency']:>4} {row['requests_per_second']:>8.2f} "
-            f"{p50:>9} {p99:>9} {share:>8}"
+            f"{p50:>9} {p99:>9} {cpu:>7} {share:>8}"
         )
 
 
@@ -388,14 +433,24 @@ def main() -> None:
         "--requests", type=int, default=400, help="requests per scenario but login, per server"
     )
     parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of each stack, the median kept"
+    )
+    parser.add_argument(
         "--only",
         choices=COMPARISONS,
         help="run one comparison only (a partial run: not for bench/results/)",
     )
     options = parser.parse_args()
     comparisons = (options.only,) if options.only else COMPARISONS
+    if options.rounds < 1:
+        parser.error("--rounds must be at least 1")
     report = run(
-        options.database, options.concurrency, options.logins, options.requests, comparisons
+        options.database,
+        options.concurrency,
+        options.logins,
+        options.requests,
+        comparisons,
+        options.rounds,
     )
     print_table(report)
     if options.json:

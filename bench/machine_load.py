@@ -167,8 +167,7 @@ def _processes() -> dict[int, tuple[int, int]]:
                 stat = file.read()
         except OSError:  # it exited meanwhile
             continue
-        # The command name, in parentheses, may hold spaces and parentheses itself.
-        fields = stat[stat.rindex(")") + 2 :].split()
+        fields = _fields_after_the_name(stat)
         utime, stime, cutime, cstime = (int(value) for value in fields[11:15])
         found[int(name)] = (int(fields[1]), utime + stime + cutime + cstime)
     return found
@@ -258,6 +257,21 @@ class Recording:
     def as_json(self) -> dict[str, Any] | None:
         """The results-file form; None where nothing was sampled (not Linux)."""
         return None if self.result is None else self.result.as_json()
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user and system) process ``pid`` has used so far; None where not Linux."""
+    if not supported():
+        return None
+    with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as file:
+        utime, stime = (int(value) for value in _fields_after_the_name(file.read())[11:13])
+    return (utime + stime) / _ticks_per_second()
+
+
+def _fields_after_the_name(stat: str) -> list[str]:
+    """The fields of a ``/proc/<pid>/stat`` line from the state on (the third field)."""
+    # The command name, in parentheses, may hold spaces and parentheses itself.
+    return stat[stat.rindex(")") + 2 :].split()
 
 
 def supported() -> bool:

@@ -394,6 +394,7 @@ def stacks_table(http: list[dict[str, Any]]) -> str:
         "goal",
         "p50 (ms), Django's / reference",
         "p99 (ms), Django's / reference",
+        "server CPU (ms/request), Django's / reference",
         "machine load",
     ]
     body = []
@@ -411,10 +412,11 @@ def stacks_table(http: list[dict[str, Any]]) -> str:
                     pair.goal,
                     _side_by_side(pair, "p50_ms"),
                     _side_by_side(pair, "p99_ms"),
+                    _cpu_side_by_side(pair),
                     load_summary(pair.machine_load),
                 ]
             )
-    return table(header, "lllrrrrlrrl", body)
+    return table(header, "lllrrrrlrrrl", body)
 
 
 def _rate(rate: float) -> str:
@@ -423,6 +425,15 @@ def _rate(rate: float) -> str:
 
 def _side_by_side(pair: StackComparison, key: str) -> str:
     return f"{_milliseconds(pair.django[key])} / {_milliseconds(pair.reference[key])}"
+
+
+def _cpu_side_by_side(pair: StackComparison) -> str:
+    """Files from before it was measured, or from elsewhere than Linux, have no server CPU."""
+    key = "server_cpu_ms_per_request"
+    django_cpu, reference_cpu = pair.django.get(key), pair.reference.get(key)
+    if django_cpu is None or reference_cpu is None:
+        return "not measured"
+    return f"{django_cpu:.2f} / {reference_cpu:.2f}"
 
 
 def _stack_parts(http: list[dict[str, Any]], image: str | None) -> list[str]:
@@ -434,7 +445,10 @@ def _stack_parts(http: list[dict[str, Any]], image: str | None) -> list[str]:
         "`authenticated_get` reads the session, `await request.auser()` and one "
         "`ahas_perm()`; `read_write` also changes the session, so that it is saved. "
         f"Goal: at least {STACK_GOAL}x Django's requests/s on `{STACK_GOAL_SCENARIO}` "
-        "with db sessions."
+        "with db sessions. Each stack is measured in rounds, the stacks taking turns to go "
+        "first; a row is the round with the median requests/s. The load generator shares the "
+        "machine with the server: the server's CPU time per request is the stack's own cost, "
+        "whatever the client takes."
     ]
     if not any(stack_comparisons(report) for report in http):
         parts.append(

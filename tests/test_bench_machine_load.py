@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from bench.machine_load import (
     MachineLoad,
     Snapshot,
     database_server,
+    process_cpu_seconds,
     sample_machine_load,
     summarize,
     supported,
@@ -114,6 +116,20 @@ def test_the_benchmarks_own_descendants_count_as_its_own_not_other() -> None:
     load = burnt_under_sampling(Burner(in_our_tree=True))
 
     assert cpu_seconds(load, load.own_cpu_percent) >= BURN_SECONDS - TOLERANCE
+
+
+@linux_only
+def test_a_process_cpu_time_is_what_the_kernel_counts_for_it() -> None:
+    # time.process_time() reads the same counters (user and system time) at a finer grain.
+    before, process_before = process_cpu_seconds(os.getpid()), time.process_time()
+    while time.process_time() - process_before < BURN_SECONDS / 2:
+        pass
+    after, process_after = process_cpu_seconds(os.getpid()), time.process_time()
+
+    assert before is not None
+    assert after is not None
+    # /proc counts whole ticks (10 ms): a tick at each end may be lost or gained.
+    assert abs((after - before) - (process_after - process_before)) <= 0.05
 
 
 @linux_only

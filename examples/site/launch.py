@@ -47,6 +47,8 @@ class Database:
 class RunningSite:
     url: str
     log_path: Path
+    pid: int
+    """uvicorn's process, for benchmarks that read its CPU time."""
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -189,7 +191,7 @@ def serving(
     # Another process may take the free port before uvicorn binds it: then try another.
     for _attempt in range(3):
         port = _free_port()
-        site = RunningSite(f"http://127.0.0.1:{port}", log_dir / f"uvicorn-{port}.log")
+        url, log_path = f"http://127.0.0.1:{port}", log_dir / f"uvicorn-{port}.log"
         command = [
             sys.executable,
             "-m",
@@ -201,10 +203,11 @@ def serving(
             "--no-access-log",
             "--log-level=warning",
         ]
-        with site.log_path.open("wb") as log:
+        with log_path.open("wb") as log:
             process = subprocess.Popen(
                 command, env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT
             )
+        site = RunningSite(url, log_path, process.pid)
         try:
             deadline = time.monotonic() + startup_timeout
             while process.poll() is None and not _answers(site.url):
