@@ -11,8 +11,10 @@ $(VENV)/.ready: pyproject.toml
 	$(VENV)/bin/pip install --quiet "nox>=2024.10" -e ".[test]"
 	touch $@
 
-## test: lint, mypy --strict, pytest on Django 5.2/Py3.11 and 6.1/Py3.13, SQLite and PostgreSQL
+## test: lint, mypy --strict, pytest on Django 5.2/Py3.11 and 6.1/Py3.13, SQLite and PostgreSQL,
+## with a throwaway PostgreSQL cluster and Redis server (Debian's redis-server package)
 test: $(VENV)/.ready
+	@command -v redis-server >/dev/null || [ -x "$$REDIS_SERVER" ] || { echo "make test needs redis-server: install Debian's redis-server package (apt-get install redis-server)" >&2; exit 1; }
 	rm -f .coverage .coverage.*
 	$(NOX) --download-python never
 

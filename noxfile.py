@@ -27,6 +27,7 @@ import nox.virtualenv
 
 sys.path.insert(0, os.path.dirname(__file__))
 from tools.pgcluster import throwaway_cluster
+from tools.redisserver import throwaway_redis
 
 nox.options.sessions = ["lint", "typecheck", "docs", "tests", "coverage", "package"]
 nox.options.reuse_existing_virtualenvs = True
@@ -108,12 +109,17 @@ def tests(session: nox.Session, django: str) -> None:
     # No pytest cache: the two runs share the working directory.
     pytest = ["-m", "pytest", "-p", "no:cacheprovider", *(session.posargs or ["-q"])]
     covered = {"COVERAGE_FILE": os.path.join(os.getcwd(), ".coverage")}
-    with throwaway_cluster() as pg_env:
+    with throwaway_cluster() as pg_env, throwaway_redis() as redis_env:
         # Coverage is measured on the SQLite run: no line of the packages is specific to
         # PostgreSQL (the PostgreSQL run checks behaviour), and measuring both runs costs
-        # the CPU the two share.
-        sqlite = {**covered, "ABS_TEST_DATABASE": "sqlite"}
-        postgresql = {**pg_env, "ABS_TEST_DATABASE": "postgresql"}
+        # the CPU the two share. One Redis server, a database for each run.
+        redis_url = redis_env["ABS_REDIS_URL"]
+        sqlite = {**covered, "ABS_TEST_DATABASE": "sqlite", "ABS_REDIS_URL": f"{redis_url}/0"}
+        postgresql = {
+            **pg_env,
+            "ABS_TEST_DATABASE": "postgresql",
+            "ABS_REDIS_URL": f"{redis_url}/1",
+        }
         run_side_by_side(
             session,
             {

@@ -18,12 +18,12 @@ import contextlib
 import glob
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from tools._throwaway import free_port, serve_until_interrupted
 
 __all__ = ["django_database", "find_pg_bin", "throwaway_cluster"]
 
@@ -56,12 +56,6 @@ def find_pg_bin() -> str:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _as_server_user(command: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return command
@@ -75,7 +69,7 @@ def throwaway_cluster() -> Iterator[dict[str, str]]:
     data, log = os.path.join(root, "data"), os.path.join(root, "server.log")
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
-    port = _free_port()
+    port = free_port()
 
     def run(program: str, *args: str) -> None:
         command = _as_server_user([os.path.join(bin_dir, program), *args])
@@ -94,10 +88,4 @@ def throwaway_cluster() -> Iterator[dict[str, str]]:
 
 
 if __name__ == "__main__":
-    with throwaway_cluster() as env:
-        for key, value in env.items():
-            print(f"export {key}={value}")
-        sys.stdout.flush()
-        with contextlib.suppress(KeyboardInterrupt):
-            signal_wait = __import__("signal").pause
-            signal_wait()
+    serve_until_interrupted(throwaway_cluster())
