@@ -93,7 +93,8 @@ async def _auser(request: HttpRequest, lazy_user: object) -> AbstractBaseUser | 
 async def _aget_user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
     """``auth.aget_user(request)``, in one thread hop where a reference store will load the session.
 
-    Such a store loads the session in a step of the ORM's thread anyway: when
+    Such a store loads the session in a step of the ORM's thread anyway (but
+    for the ``cache`` store on Redis, which loads it on the loop): when
     the session names a dual-mode backend, whose sync and async sides agree
     (the SDK's engine sees to it), Django's ``get_user()`` runs in that same
     step (the user, the session hash check) and the user's permissions join
@@ -103,6 +104,7 @@ async def _aget_user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
     session = request.session
     if (
         isinstance(session, StoreInOneStep)
+        and session.loads_in_an_orm_step()  # else aget_user() loads it with no hop
         and session.session_key is not None  # no cookie: nothing to load, no hop
         and not hasattr(session, "_session_cache")
     ):

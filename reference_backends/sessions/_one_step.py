@@ -59,6 +59,14 @@ class StoreInOneStep(_Store):
     a subclass overrides.
     """
 
+    def loads_in_an_orm_step(self) -> bool:
+        """Whether ``aload()`` is a step of the ORM's thread, which loading the user may share.
+
+        The reference ``AuthenticationMiddleware`` then loads the session, the
+        user and their permissions in one thread hop.
+        """
+        return True
+
     def _validate_session_key(self, key: Any) -> bool:
         # Not in django-stubs: Django's rule (a key of at least 8 characters).
         valid = bool(super()._validate_session_key(key))  # type: ignore[misc]

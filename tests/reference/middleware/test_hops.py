@@ -16,6 +16,7 @@ from django.contrib.auth.models import Permission, User
 from django.test import AsyncClient, override_settings
 
 from auth_backend_sdk.engine.hops import count_hops
+from tests.redis_server import redis_caches
 
 from .stacks import DJANGO, ENGINES, REFERENCE, Stack, django_engine, reference_engine
 
@@ -40,6 +41,9 @@ CEILINGS = {
     "cached_db": {"new session": 1, "read+write": 2, "read-only": 1, "authenticated": 1},
     "signed_cookies": {"new session": 0, "read+write": 0, "read-only": 0, "authenticated": 1},
 }
+# The cache engine on Django's RedisCache: the session through redis-py's asyncio client,
+# on the loop; the user and their permissions in one hop.
+ON_REDIS = {"new session": 0, "read+write": 0, "read-only": 0, "authenticated": 1}
 
 
 async def hops_of_get(client: AsyncClient, path: str) -> tuple[int, bytes]:
@@ -83,3 +87,15 @@ def test_hops_per_request_at_most_the_floor(engine: str, scenario: str, viewer: 
     measured = f"reference {reference}, django {django}"
     assert reference <= CEILINGS[engine][scenario], measured
     assert django > reference, measured  # Django's middleware hops with or without I/O
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_hops_per_request_with_cache_sessions_on_redis(scenario: str, viewer: User) -> None:
+    with redis_caches():
+        reference = hops_per_request(
+            Stack.of(REFERENCE, reference_engine("cache")), scenario, viewer
+        )
+        django = hops_per_request(Stack.of(DJANGO, django_engine("cache")), scenario, viewer)
+    measured = f"reference {reference}, django {django}"
+    assert reference <= ON_REDIS[scenario], measured
+    assert django > reference, measured

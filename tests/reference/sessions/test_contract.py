@@ -9,15 +9,20 @@ nothing is expected to fail here.
 Thread hops: the contract's default budget is one hop per database query of
 the sync twin, at least one. A cache call costs a hop of its own too (Django's
 caches are sync), so the budgets of the stores that use a cache are declared:
-one hop per async method that reaches the store, whatever it does there.
+one hop per async method that reaches the store, whatever it does there; none
+for the ``cache`` store on Redis, whose async side uses redis-py's asyncio client.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.test import override_settings
 
 from auth_backend_sdk.sessions.system_checks import check_session_engine
+from tests.redis_server import redis_caches
 from tests.reference.sessions.stores import ENGINES
 from tests.sessions.contract.engines import EngineContract
 
@@ -45,6 +50,18 @@ class TestReferenceCacheStore(EngineContract):
     session_store = "reference_backends.sessions.cache"
     # The cache expires sessions itself: clear_expired() has nothing to do.
     hop_budgets = {**ONE_HOP_EACH, "aclear_expired": 0}
+
+
+class TestReferenceCacheStoreOnRedis(EngineContract):
+    """The ``cache`` store on Django's ``RedisCache``: its async side talks to Redis natively."""
+
+    session_store = "reference_backends.sessions.cache"
+    hop_budgets = {**dict.fromkeys(REACHING_THE_STORE, 0), "aclear_expired": 0}
+
+    @contextmanager
+    def checking(self) -> Iterator[None]:
+        with redis_caches(), super().checking():
+            yield
 
 
 class TestReferenceCachedDbStore(EngineContract):
