@@ -51,6 +51,7 @@ from auth_backend_sdk.engine.flow import (
 from ._credentials import Secret, password_check_of_model, usable_text, verify_password_for
 from ._permission_changes import changes_so_far
 from ._permission_sql import load_permissions
+from ._shared_permissions import SharedPermissions, shared_permissions
 
 _pair = AUTHENTICATION.pair
 
@@ -107,6 +108,17 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
     inactive users, user models without Django's permission fields, subclasses
     overriding a permission method, or in sync mode, where a query costs no
     hop. Set to False to load permissions only when first checked.
+    """
+
+    shares_permission_cache: ClassVar[bool | None] = None
+    """Whether user and group permissions go through ``REFERENCE_BACKENDS_PERMISSION_CACHE``.
+
+    None (the default): when that setting names a cache and this class's
+    ``_get_user_permissions()`` and ``_get_group_permissions()`` are Django's
+    own. True: also with overrides of those, which then must depend on nothing
+    but what the cache's invalidation follows (a user's groups and permissions,
+    groups' permissions, permissions, groups and content types, the user
+    saved). False: never. See ``docs/howto/several_workers_on_redis.md``.
     """
 
     @sensitive_variables("password")
@@ -273,8 +285,13 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         missing = tuple(s for s in sources if not hasattr(user_obj, _cache_name(s)))
         if missing:
             snapshot = self._fresh_snapshot(user_obj)
+            shared = self._shared_cache_for(user_obj)
             if snapshot is not None:
                 loaded = {source: set(snapshot[source]) for source in missing}
+            elif shared is not None:
+                both = InOrmThread(self._load_permissions, (user_obj, _PERMISSION_SOURCES))
+                everything = yield from shared.permissions(user_obj, both)
+                loaded = {source: everything[source] for source in missing}
             else:
                 loaded = yield InOrmThread(self._load_permissions, (user_obj, missing))
             for source, perms in loaded.items():
@@ -337,7 +354,12 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         """
         if self._permissions_go_with_user(user):
             taken_at = changes_so_far()  # before the query: a change during it makes it stale
-            loaded = self._load_permissions(user, _PERMISSION_SOURCES)
+            shared = self._shared_cache_for(user)
+            if shared is None:
+                loaded = self._load_permissions(user, _PERMISSION_SOURCES)
+            else:  # the cache, in this same step; the database only on a miss
+                both = InOrmThread(self._load_permissions, (user, _PERMISSION_SOURCES))
+                loaded = run_sync(shared.permissions(user, both))
             setattr(user, _SNAPSHOT, _Snapshot(taken_at, type(self), loaded))
 
     def _active_user_with_permissions(self, user_id: Any) -> AbstractBaseUser | None:
@@ -353,7 +375,23 @@ class ModelBackend(DualModeMixin, django_backends.ModelBackend):
         # User.has_perm() answers an active superuser without asking any backend.
         if not user.is_active or user.is_superuser:
             return False
+        shared = self._shared_cache_for(user)
+        if shared is not None and shared.native_in_async:
+            return False  # the first check reads the cache on the loop, with no hop
         return not self._overrides(*_PERMISSION_HOOKS)
+
+    def _shared_cache_for(self, user_obj: _AnyUser) -> SharedPermissions | None:
+        """The permission cache, if configured and this class and ``user_obj`` may use it."""
+        if self.shares_permission_cache is False:
+            return None
+        shared = shared_permissions()
+        if shared is None or not isinstance(user_obj, PermissionsMixin) or user_obj.pk is None:
+            return None
+        if self.shares_permission_cache is None and self._overrides(
+            "_get_user_permissions", "_get_group_permissions"
+        ):
+            return None
+        return shared
 
     def _load_permissions(
         self, user_obj: _AnyUser, sources: tuple[str, ...]

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "qsessions",
     "user_sessions",
     "auth_backend_sdk",
+    # No models: installed for its command, clear_permission_cache.
+    "reference_backends",
     "tests.testapp",
 ]
 

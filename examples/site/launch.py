@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from tools._throwaway import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_MODULE = "examples.site.settings"
@@ -124,12 +125,13 @@ def environment(
     stack: str = "reference",
     session_engine: str = "db",
     middleware: str = "full",
+    redis_url: str = "",
 ) -> dict[str, str]:
     """The environment of a site subprocess: this one's, with the site's variables replaced.
 
     The keywords are the site's settings of the same name (``SITE_MODEL_BACKEND``,
-    ``SITE_MODE``, ``SITE_STACK``, ``SITE_SESSION_ENGINE``, ``SITE_MIDDLEWARE``: see its
-    ``settings.py``).
+    ``SITE_MODE``, ``SITE_STACK``, ``SITE_SESSION_ENGINE``, ``SITE_MIDDLEWARE``,
+    ``SITE_REDIS_URL``: see its ``settings.py``).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(_SITE_VARIABLE_PREFIXES)}
     env.update(database.variables)
@@ -139,6 +141,7 @@ def environment(
     env["SITE_STACK"] = stack
     env["SITE_SESSION_ENGINE"] = session_engine
     env["SITE_MIDDLEWARE"] = middleware
+    env["SITE_REDIS_URL"] = redis_url
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     return env
 
@@ -159,12 +162,6 @@ def prepare(env: Mapping[str, str], password: str) -> None:
     """Migrate the site's database and create its users (all with ``password``)."""
     run_django(env, "migrate", "--no-input", "--verbosity", "0")
     run_django({**env, "SITE_DEMO_PASSWORD": password}, "seed_example_site")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _answers(url: str) -> bool:
@@ -190,7 +187,7 @@ def serving(
     """uvicorn (one worker) serving the site on 127.0.0.1, stopped on exit."""
     # Another process may take the free port before uvicorn binds it: then try another.
     for _attempt in range(3):
-        port = _free_port()
+        port = free_port()
         url, log_path = f"http://127.0.0.1:{port}", log_dir / f"uvicorn-{port}.log"
         command = [
             sys.executable,

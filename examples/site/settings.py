@@ -14,7 +14,13 @@
 ``SITE_SESSION_ENGINE``
     The session engine of that stack: ``db`` (default), ``cache``,
     ``cached_db`` or ``signed_cookies``. ``cache`` and ``cached_db`` use the
-    server process's local-memory cache (uvicorn runs one worker).
+    default cache: the server process's local memory, or Redis (below).
+``SITE_REDIS_URL``
+    A Redis server (``python -m tools.redisserver`` starts one): the default
+    cache becomes Django's ``RedisCache`` there, shared by every worker, and
+    the reference ``ModelBackend`` shares users' permissions through it
+    (``REFERENCE_BACKENDS_PERMISSION_CACHE``). Without it, each process has
+    its local-memory cache and no permission cache.
 ``SITE_MIDDLEWARE``
     ``full`` (default): the site's whole middleware list. ``minimal``: only
     the session, authentication and single sign-on middleware, and the
@@ -85,6 +91,14 @@ _SESSION_ENGINE = _chosen("SITE_SESSION_ENGINE", SESSION_ENGINES, "db")
 SESSION_ENGINE = f"{STACK['session_engines']}.{_SESSION_ENGINE}"
 if os.environ.get("SITE_SESSION_COOKIE_AGE"):
     SESSION_COOKIE_AGE = int(os.environ["SITE_SESSION_COOKIE_AGE"])
+if os.environ.get("SITE_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["SITE_REDIS_URL"],
+        }
+    }
+    REFERENCE_BACKENDS_PERMISSION_CACHE = "default"
 
 SECRET_KEY = os.environ.get("SITE_SECRET_KEY", "example-site-for-local-use-only")
 DEBUG = os.environ.get("SITE_DEBUG") == "1"
@@ -101,6 +115,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Its system checks flag backends whose sync and async sides disagree.
     "auth_backend_sdk",
+    # The permission cache's invalidation, in every process of the site.
+    "reference_backends",
     "examples.site.notes",
 ]
 
