@@ -56,8 +56,11 @@ def raw_key(session_key: str) -> str:
 
 
 def connections_to_the_server() -> int:
+    """Connections to this run's database (``make test``'s other run has its own)."""
     with redis_client() as client:
-        return len(client.client_list()) - 1  # this inspecting client's own
+        ours = int(client.connection_pool.connection_kwargs.get("db", 0))
+        connected = [c for c in client.client_list() if int(c["db"]) == ours]
+        return len(connected) - 1  # this inspecting client's own
 
 
 @pytest.mark.usefixtures("on_redis")
