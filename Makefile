@@ -26,8 +26,10 @@ demo: $(VENV)/.ready
 docs: $(VENV)/.ready
 	$(NOX) --download-python never -s docs
 
-## bench: hops, call times, concurrent logins, HTTP load on Django 5.2 and 6.1 -> bench/results/, docs/performance.md
+## bench: hops, call times, concurrent logins, HTTP load, the permission cache on Django 5.2 and 6.1
+##        -> bench/results/, docs/performance.md
 bench: $(VENV)/.ready
+	@command -v redis-server >/dev/null || [ -x "$$REDIS_SERVER" ] || { echo "make bench needs redis-server: install Debian's redis-server package (apt-get install redis-server)" >&2; exit 1; }
 	$(NOX) --download-python never -s bench
 	$(NOX) --download-python never -s bench_report
 

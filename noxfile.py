@@ -260,8 +260,16 @@ def bench(session: nox.Session, django: str) -> None:
     session.run(*session_overhead, f"{results}/sessions-{django}-sqlite.json")
     session_hops = ("python", "-m", "bench.session_hops", "--json")
     session.run(*session_hops, f"{results}/session-hops-{django}-sqlite.json")
-    with throwaway_cluster() as pg_env:
+    with throwaway_cluster() as pg_env, throwaway_redis() as redis_env:
         session.run(*session_overhead, f"{results}/sessions-{django}-postgresql.json", env=pg_env)
+        session.run(
+            "python",
+            "-m",
+            "bench.permission_cache",
+            "--json",
+            f"{results}/permission-cache-{django}-postgresql.json",
+            env={**pg_env, "ABS_REDIS_URL": f"{redis_env['ABS_REDIS_URL']}/0"},
+        )
         session.run(*session_hops, f"{results}/session-hops-{django}-postgresql.json", env=pg_env)
         session.run(
             "python",

@@ -118,13 +118,15 @@ def _version_of(distribution: str) -> str:
 
 
 @contextlib.contextmanager
-def configured_sessions_django(prefix: str, **more_settings: Any) -> Iterator[None]:
+def configured_sessions_django(
+    prefix: str, *, apps: tuple[str, ...] = (), **more_settings: Any
+) -> Iterator[None]:
     """Django with contenttypes, auth and sessions, on a database of the run's own, dropped after.
 
     A database named after ``prefix`` and this process on the PostgreSQL server
     ``ABS_PGHOST``/``ABS_PGPORT`` name (not the server's test database: a test
     run may be using it), else a SQLite file in a temporary directory.
-    ``more_settings`` are added to the settings.
+    ``apps`` are installed after those; ``more_settings`` are added to the settings.
     """
     import secrets
 
@@ -148,6 +150,7 @@ def configured_sessions_django(prefix: str, **more_settings: Any) -> Iterator[No
                 "django.contrib.contenttypes",
                 "django.contrib.auth",
                 "django.contrib.sessions",
+                *apps,
             ],
             DATABASES={"default": database},
             SECRET_KEY=secrets.token_urlsafe(32),

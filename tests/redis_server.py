@@ -35,6 +35,7 @@ def redis_url() -> str:
         url = os.environ.get("ABS_REDIS_URL")
         if not url:
             url = _started.enter_context(throwaway_redis())["ABS_REDIS_URL"] + "/0"
+            os.environ["ABS_REDIS_URL"] = url  # for the run's subprocesses (benches, sites)
         _url = url
     return _url
 
