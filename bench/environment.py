@@ -9,21 +9,31 @@ around the hash is of interest.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime
 import os
 import platform
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
 
 import django
 from django.conf import settings
 
 from tools.pgcluster import django_database
 
-__all__ = ["configure", "configured_sessions_django", "database_vendor", "fast_hashing", "run_info"]
+__all__ = [
+    "configure",
+    "configured_sessions_django",
+    "database_vendor",
+    "fast_hashing",
+    "run_closing_connections",
+    "run_info",
+]
+
+_T = TypeVar("_T")
 
 MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
@@ -166,3 +176,23 @@ def configured_sessions_django(
             yield
         finally:
             connection.creation.destroy_test_db(server_database, verbosity=0)
+
+
+def run_closing_connections(main: Coroutine[Any, Any, _T]) -> _T:
+    """``asyncio.run(main)``, then close the database connections its ORM calls opened.
+
+    Outside a request, the ``sync_to_async`` calls of a loop share one thread,
+    whose connection outlives the loop: PostgreSQL would then refuse to drop
+    the run's database.
+    """
+
+    async def closing() -> _T:
+        from asgiref.sync import sync_to_async
+        from django.db import connections
+
+        try:
+            return await main
+        finally:
+            await sync_to_async(connections.close_all)()
+
+    return asyncio.run(closing())

@@ -102,7 +102,7 @@ import httpx
 from bench.machine_load import (
     Recording,
     database_server,
-    process_cpu_seconds,
+    process_tree_cpu_seconds,
     sample_machine_load,
 )
 from examples.site import launch
@@ -285,9 +285,9 @@ async def load_one_server(
                     ):  # never logged in, or its last login failed
                         await log_in(client)
             with sample_machine_load(also_ours) as loads[scenario]:
-                cpu_before = process_cpu_seconds(server_pid)
+                cpu_before = process_tree_cpu_seconds(server_pid)
                 outcomes[scenario] = await drive(clients, counts[scenario], SCENARIOS[scenario])
-                cpu_after = process_cpu_seconds(server_pid)
+                cpu_after = process_tree_cpu_seconds(server_pid)
             if cpu_before is not None and cpu_after is not None:
                 outcomes[scenario].server_cpu_seconds = cpu_after - cpu_before
 

@@ -268,6 +268,14 @@ def process_cpu_seconds(pid: int) -> float | None:
     return (utime + stime) / _ticks_per_second()
 
 
+def process_tree_cpu_seconds(pid: int) -> float | None:
+    """The CPU time process ``pid``, its descendants and the children they reaped have used
+    so far (uvicorn's supervisor and its workers); None where not Linux."""
+    if not supported():
+        return None
+    return _tree_ticks(_processes(), [pid]) / _ticks_per_second()
+
+
 def _fields_after_the_name(stat: str) -> list[str]:
     """The fields of a ``/proc/<pid>/stat`` line from the state on (the third field)."""
     # The command name, in parentheses, may hold spaces and parentheses itself.

@@ -60,7 +60,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.environment import configured_sessions_django, run_info
+from bench.environment import configured_sessions_django, run_closing_connections, run_info
 from bench.machine_load import sample_machine_load
 from bench.markdown import table
 from tools.redisserver import throwaway_redis
@@ -233,7 +233,8 @@ def measure(checks: int, at_once: int, users: int, every: int) -> dict[str, Any]
         counter = Counter()
 
         def count_on(connection: Any, **_: Any) -> None:
-            connection.execute_wrappers.append(counter)
+            if counter not in connection.execute_wrappers:  # reopened after a close: counted
+                connection.execute_wrappers.append(counter)
 
         connection_created.connect(count_on, weak=False)
         connections.close_all()  # reopened with the counter
@@ -244,9 +245,10 @@ def measure(checks: int, at_once: int, users: int, every: int) -> dict[str, Any]
             for contender in CONTENDERS:
                 with _settings_for(contender):
                     warm = _warm(contender, people[0], counter, checks, at_once)
-                    results["warm"].append(asyncio.run(warm))
+                    results["warm"].append(run_closing_connections(warm))
             results["churn"] = [
-                asyncio.run(_churn(change, people, counter, checks, every)) for change in CHANGES
+                run_closing_connections(_churn(change, people, counter, checks, every))
+                for change in CHANGES
             ]
         results["machine_load"] = load.as_json()
     return results

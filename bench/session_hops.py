@@ -61,7 +61,6 @@ temporary file; the session cache is Django's local-memory cache.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
@@ -74,7 +73,7 @@ from django.urls import path
 
 from auth_backend_sdk.engine.hops import count_hops
 
-from .environment import configured_sessions_django, run_info
+from .environment import configured_sessions_django, run_closing_connections, run_info
 from .markdown import table
 
 if TYPE_CHECKING:
@@ -290,32 +289,24 @@ async def _create_user() -> None:
 
 
 async def _measure_all(repeats: int) -> dict[str, Any]:
-    from asgiref.sync import sync_to_async
-    from django.db import connections
-
-    try:
-        await _create_user()
-        baseline = await baseline_hops(repeats)
-        rows = []
-        for engine in ENGINES:
-            for scenario in SCENARIOS:
-                hops = {
-                    stack: await stack_hops(stack, engine, scenario, repeats) - baseline
-                    for stack in STACKS
+    await _create_user()
+    baseline = await baseline_hops(repeats)
+    rows = []
+    for engine in ENGINES:
+        for scenario in SCENARIOS:
+            hops = {
+                stack: await stack_hops(stack, engine, scenario, repeats) - baseline
+                for stack in STACKS
+            }
+            rows.append(
+                {
+                    "engine": engine,
+                    "scenario": scenario,
+                    "floor": FLOORS[engine][scenario],
+                    "hops": hops,
                 }
-                rows.append(
-                    {
-                        "engine": engine,
-                        "scenario": scenario,
-                        "floor": FLOORS[engine][scenario],
-                        "hops": hops,
-                    }
-                )
-        return {"repeats": repeats, "baseline_hops": baseline, "rows": rows}
-    finally:
-        # Outside a request the ORM's async calls share one thread: close its connection,
-        # or PostgreSQL refuses to drop the run's database.
-        await sync_to_async(connections.close_all)()
+            )
+    return {"repeats": repeats, "baseline_hops": baseline, "rows": rows}
 
 
 def above_floor(results: dict[str, Any]) -> list[str]:
@@ -348,7 +339,7 @@ def measure(repeats: int = DEFAULT_REPEATS) -> dict[str, Any]:
     """Every engine, scenario and stack, with what the run ran on."""
     with configured_django():
         results: dict[str, Any] = {"run": run_info()}
-        results.update(asyncio.run(_measure_all(repeats)))
+        results.update(run_closing_connections(_measure_all(repeats)))
     results["above_floor"] = above_floor(results)
     return results
 

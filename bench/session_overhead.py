@@ -38,7 +38,6 @@ the run creates a database of its own there and drops it after.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import math
 import os
@@ -57,7 +56,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from auth_backend_sdk import dual_mode
 from auth_backend_sdk.engine.hops import count_hops
 
-from .environment import configured_sessions_django, run_info
+from .environment import configured_sessions_django, run_closing_connections, run_info
 from .machine_load import database_server, sample_machine_load
 from .markdown import load_summary, table
 
@@ -333,31 +332,24 @@ def broken_hop_promises(results: dict[str, Any]) -> list[str]:
 
 async def _measure_all(rounds: int, calls: int, in_memory_calls: int) -> dict[str, Any]:
     """Both measurements, each with the machine's load while it ran."""
-    from django.db import connections
-
     server = database_server()
-    try:
-        with sample_machine_load(server) as bridge_load:
-            bridge_rows = await measure_bridge(rounds, calls)
-        with sample_machine_load(server) as in_memory_load:
-            in_memory = await measure_in_memory(rounds, in_memory_calls)
-        return {
-            "bridge": {
-                "rounds": rounds,
-                "calls": calls,
-                "rows": bridge_rows,
-                "machine_load": bridge_load.as_json(),
-            },
-            "in_memory": {
-                "rounds": rounds,
-                **in_memory,
-                "machine_load": in_memory_load.as_json(),
-            },
-        }
-    finally:
-        # Outside a request, the ORM's async calls share one thread: close its connection,
-        # or PostgreSQL refuses to drop the run's database.
-        await sync_to_async(connections.close_all)()
+    with sample_machine_load(server) as bridge_load:
+        bridge_rows = await measure_bridge(rounds, calls)
+    with sample_machine_load(server) as in_memory_load:
+        in_memory = await measure_in_memory(rounds, in_memory_calls)
+    return {
+        "bridge": {
+            "rounds": rounds,
+            "calls": calls,
+            "rows": bridge_rows,
+            "machine_load": bridge_load.as_json(),
+        },
+        "in_memory": {
+            "rounds": rounds,
+            **in_memory,
+            "machine_load": in_memory_load.as_json(),
+        },
+    }
 
 
 # Django and the database.
@@ -376,7 +368,7 @@ def measure(
         load_before = os.getloadavg()
         results: dict[str, Any] = {"run": run_info(), "quick": quick}
         with sample_machine_load(database_server()) as load:
-            results.update(asyncio.run(_measure_all(rounds, calls, in_memory_calls)))
+            results.update(run_closing_connections(_measure_all(rounds, calls, in_memory_calls)))
     results["run"]["load_average"] = {"before": load_before, "after": os.getloadavg()}
     results["machine_load"] = load.as_json()
     results["hop_promises_broken"] = broken_hop_promises(results)

@@ -23,6 +23,7 @@ from bench.machine_load import (
     Snapshot,
     database_server,
     process_cpu_seconds,
+    process_tree_cpu_seconds,
     sample_machine_load,
     summarize,
     supported,
@@ -130,6 +131,21 @@ def test_a_process_cpu_time_is_what_the_kernel_counts_for_it() -> None:
     assert after is not None
     # /proc counts whole ticks (10 ms): a tick at each end may be lost or gained.
     assert abs((after - before) - (process_after - process_before)) <= 0.05
+
+
+@linux_only
+def test_a_process_trees_cpu_time_holds_its_descendants() -> None:
+    burner = Burner(in_our_tree=True)
+    before = process_tree_cpu_seconds(burner.launcher.pid)
+    burner.go()
+    assert burner.launcher.stdout is not None
+    burner.launcher.stdout.read()  # the burner has exited: a zombie, or reaped by the launcher
+    in_the_tree = process_tree_cpu_seconds(burner.launcher.pid)
+    burner.finish()
+
+    assert before is not None
+    assert in_the_tree is not None
+    assert in_the_tree - before >= BURN_SECONDS - TOLERANCE
 
 
 @linux_only
