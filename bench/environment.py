@@ -23,12 +23,15 @@ import django
 from django.conf import settings
 
 from tools.pgcluster import django_database
+from tools.redisserver import throwaway_redis
 
 __all__ = [
     "configure",
     "configured_sessions_django",
     "database_vendor",
     "fast_hashing",
+    "redis_cache",
+    "redis_server",
     "run_closing_connections",
     "run_info",
 ]
@@ -196,3 +199,28 @@ def run_closing_connections(main: Coroutine[Any, Any, _T]) -> _T:
             await sync_to_async(connections.close_all)()
 
     return asyncio.run(closing())
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    """The URL of the Redis database ``ABS_REDIS_URL`` names (``make bench`` starts a server),
+    else of database 0 on a throwaway server started for the block (Debian's ``redis-server``)."""
+    url = os.environ.get("ABS_REDIS_URL")
+    if url:
+        yield url
+        return
+    with throwaway_redis() as env:
+        yield env["ABS_REDIS_URL"] + "/0"
+
+
+def redis_cache(url: str) -> dict[str, Any]:
+    """A ``CACHES`` entry for Django's ``RedisCache`` at ``url``, under a key prefix of this
+    run's own: the server may hold another run's sessions and permissions, keyed by ids
+    that this run's database gives to other users."""
+    import secrets
+
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": f"bench-{secrets.token_hex(6)}",
+    }

@@ -61,8 +61,9 @@ other, in one run, not with numbers from elsewhere.
          "requests_per_second": 1.7,         # successful responses / wall time
          "p50_ms": 4400.0, "p99_ms": 5100.0, # over successful responses, nearest rank;
                                              # null when none succeeded
-         "server_cpu_ms_per_request": 5.2,   # uvicorn's CPU time (user and system) over the
-                                             # successful responses; null where not Linux
+         "server_cpu_ms_per_request": 5.2,   # uvicorn's CPU time (user and system, its
+                                             # workers' too) over the successful responses;
+                                             # null where not Linux
          "round_requests_per_second": [...], # stack rows only: each round's requests/s, in
                                              # order; the row's other fields are the median's
          "machine_load": {...}               # the machine's load during this scenario
@@ -145,6 +146,7 @@ class Outcome:
     latencies: list[float] = field(default_factory=list)
     first_error: str | None = None
     server_cpu_seconds: float | None = None
+    worker_cpu_seconds: list[float] | None = None
 
 
 def percentile_ms(latencies: list[float], percent: float) -> float | None:
@@ -235,6 +237,11 @@ def result_row(
         "server_cpu_ms_per_request": (
             round(1000 * cpu / successes, 2) if cpu is not None and successes else None
         ),
+        **(
+            {"worker_cpu_seconds": outcome.worker_cpu_seconds}
+            if outcome.worker_cpu_seconds is not None
+            else {}
+        ),
     }
 
 
@@ -254,22 +261,31 @@ SCENARIOS: dict[str, Callable[[httpx.AsyncClient], Awaitable[str | None]]] = {
 
 
 async def load_one_server(
-    url: str,
+    site: launch.RunningSite,
     stack: str,
     backend: str,
     scenarios: tuple[str, ...],
     counts: dict[str, int],
     concurrency: int,
     also_ours: dict[str, int],
-    server_pid: int,
+    *,
+    keep_alive: bool = True,
 ) -> list[dict[str, Any]]:
-    """Each of ``scenarios`` in turn, ``counts[scenario]`` requests shared by the clients."""
+    """Each of ``scenarios`` in turn, ``counts[scenario]`` requests shared by the clients.
+
+    Each client keeps its connection, or with ``keep_alive`` false opens one per
+    request: the requests to a site with several workers then spread over them
+    as a load balancer spreads them, not as the clients happened to connect.
+    """
     timeout = httpx.Timeout(120)
+    limits = httpx.Limits() if keep_alive else httpx.Limits(max_keepalive_connections=0)
     outcomes: dict[str, Outcome] = {}
     loads: dict[str, Recording] = {}
     async with contextlib.AsyncExitStack() as exits:
         clients = [
-            await exits.enter_async_context(httpx.AsyncClient(base_url=url, timeout=timeout))
+            await exits.enter_async_context(
+                httpx.AsyncClient(base_url=site.url, timeout=timeout, limits=limits)
+            )
             for _ in range(concurrency)
         ]
         for client in clients:
@@ -285,11 +301,16 @@ async def load_one_server(
                     ):  # never logged in, or its last login failed
                         await log_in(client)
             with sample_machine_load(also_ours) as loads[scenario]:
-                cpu_before = process_tree_cpu_seconds(server_pid)
+                cpu_before = _cpu_seconds(site)
                 outcomes[scenario] = await drive(clients, counts[scenario], SCENARIOS[scenario])
-                cpu_after = process_tree_cpu_seconds(server_pid)
+                cpu_after = _cpu_seconds(site)
             if cpu_before is not None and cpu_after is not None:
-                outcomes[scenario].server_cpu_seconds = cpu_after - cpu_before
+                outcomes[scenario].server_cpu_seconds = cpu_after[0] - cpu_before[0]
+                if len(site.worker_pids) > 1:
+                    outcomes[scenario].worker_cpu_seconds = [
+                        round(after - before, 2)
+                        for before, after in zip(cpu_before[1:], cpu_after[1:], strict=True)
+                    ]
 
     for scenario, outcome in outcomes.items():
         if outcome.first_error:
@@ -301,6 +322,13 @@ async def load_one_server(
         {**result_row(stack, backend, s, concurrency, o), "machine_load": loads[s].as_json()}
         for s, o in outcomes.items()
     ]
+
+
+def _cpu_seconds(site: launch.RunningSite) -> tuple[float, ...] | None:
+    """CPU seconds of the whole server (uvicorn's process tree), then of each worker."""
+    counts = [process_tree_cpu_seconds(pid) for pid in (site.pid, *site.worker_pids)]
+    known = tuple(count for count in counts if count is not None)
+    return known if len(known) == len(counts) else None
 
 
 @contextlib.contextmanager
@@ -343,14 +371,13 @@ def run(
                     limits.append(hashing_limit(cores))
                     results += asyncio.run(
                         load_one_server(
-                            site.url,
+                            site,
                             "django",
                             backend,
                             ("login", "authenticated_get"),
                             counts,
                             concurrency,
                             also_ours,
-                            site.pid,
                         )
                     )
             for middleware in MIDDLEWARE if "stacks" in comparisons else ():
@@ -368,14 +395,13 @@ def run(
                         with launch.serving(env, workdir) as site:
                             rows = asyncio.run(
                                 load_one_server(
-                                    site.url,
+                                    site,
                                     stack_name,
                                     "stack",
                                     ("authenticated_get", "read_write"),
                                     counts,
                                     concurrency,
                                     also_ours,
-                                    site.pid,
                                 )
                             )
                         for row in rows:

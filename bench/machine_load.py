@@ -353,5 +353,25 @@ def database_server(env: Mapping[str, str] = os.environ) -> dict[str, int]:
     return {"the PostgreSQL server": pid} if running else {}
 
 
+def redis_server_process(url: str) -> dict[str, int]:
+    """``{"the Redis server": pid}`` for the Redis server at ``url``, when it runs here.
+
+    Redis names its pid (``INFO server``). Empty when it does not answer or runs
+    elsewhere: then its work, if on this machine, counts as other processes'.
+    """
+    if not supported():
+        return {}
+    import redis
+
+    try:
+        with redis.Redis.from_url(url, socket_timeout=5) as client:
+            pid = int(client.info("server")["process_id"])
+        with open(f"/proc/{pid}/comm", encoding="utf-8") as file:
+            running = file.read().strip() == "redis-server"
+    except (redis.RedisError, OSError, KeyError, ValueError):
+        return {}
+    return {"the Redis server": pid} if running else {}
+
+
 if __name__ == "__main__":
     _serve(float(sys.argv[1]), [int(pid) for pid in sys.argv[2:]])

@@ -477,6 +477,13 @@ HOP_SCENARIO_LABELS = {
 }
 """``bench.session_hops``'s scenarios, named as its own output names them."""
 
+HOP_ENGINE_LABELS = {"cache_on_redis": "`cache` on Redis"}
+"""``bench.session_hops``'s engines that are not a session engine's module name."""
+
+
+def _hop_engine_label(engine: str) -> str:
+    return HOP_ENGINE_LABELS.get(engine, f"`{engine}`")
+
 
 def session_hops_table(results: dict[str, Any]) -> str:
     """One ``bench.session_hops`` results file: engine by scenario, each cell
@@ -487,7 +494,10 @@ def session_hops_table(results: dict[str, Any]) -> str:
     cells = {(row["engine"], row["scenario"]): row for row in rows}
     header = ["engine", *(HOP_SCENARIO_LABELS.get(name, name) for name in scenarios)]
     body = [
-        [f"`{engine}`", *(_hops_cell(cells.get((engine, name))) for name in scenarios)]
+        [
+            _hop_engine_label(engine),
+            *(_hops_cell(cells.get((engine, name))) for name in scenarios),
+        ]
         for engine in engines
     ]
     return table(header, "l" + "r" * len(scenarios), body)
@@ -504,7 +514,8 @@ def _hops_cell(row: dict[str, Any] | None) -> str:
 def hops_above_floor(results: dict[str, Any]) -> list[str]:
     """Where the reference stack of a ``bench.session_hops`` results file hops above the floor."""
     return [
-        f"`{row['engine']}` {HOP_SCENARIO_LABELS.get(row['scenario'], row['scenario'])}: "
+        f"{_hop_engine_label(row['engine'])} "
+        f"{HOP_SCENARIO_LABELS.get(row['scenario'], row['scenario'])}: "
         f"{row['hops']['reference']} hops, floor {row['floor']}"
         for row in results["rows"]
         if row["hops"]["reference"] > row["floor"]
@@ -519,8 +530,10 @@ def _session_hops_parts(hops: list[dict[str, Any]], missing: Sequence[str]) -> l
         "(`reference_backends.sessions.<engine>`, `reference_backends.middleware`, "
         "`reference_backends.ModelBackend`). The floor is one hop per phase that must reach the "
         "sync ORM or the cache (the user and their permissions share one with the reference "
-        "`ModelBackend`), none for signed cookies. Each cell: Django's stack / the reference / "
-        "the floor. Goal: the reference at most the floor everywhere."
+        "`ModelBackend`), none for signed cookies, nor for Redis, which redis-py's asyncio client "
+        "reaches from the event loop (`cache` on Redis: Django's `RedisCache`, with the "
+        "reference `ModelBackend`'s permission cache there too). Each cell: Django's stack / "
+        "the reference / the floor. Goal: the reference at most the floor everywhere."
     ]
     for results in hops:
         info = results["run"]

@@ -51,19 +51,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import copy
 import json
-import os
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bench.environment import configured_sessions_django, run_closing_connections, run_info
+from bench.environment import (
+    configured_sessions_django,
+    redis_cache,
+    redis_server,
+    run_closing_connections,
+    run_info,
+)
 from bench.machine_load import sample_machine_load
 from bench.markdown import table
-from tools.redisserver import throwaway_redis
 
 __all__ = ["CONTENDERS", "measure", "render"]
 
@@ -75,16 +78,6 @@ CONTENDERS = {
 }
 CHANGES = ("user groups", "group permissions")
 _USER_CACHES = ("_perm_cache", "_user_perm_cache", "_group_perm_cache")
-
-
-@contextlib.contextmanager
-def redis_server() -> Iterator[str]:
-    url = os.environ.get("ABS_REDIS_URL")
-    if url:
-        yield url
-        return
-    with throwaway_redis() as env:
-        yield env["ABS_REDIS_URL"] + "/0"
 
 
 class Counter:
@@ -216,20 +209,13 @@ def measure(checks: int, at_once: int, users: int, every: int) -> dict[str, Any]
         configured_sessions_django(
             "abs-bench-permission-cache",
             apps=("reference_backends",),
-            CACHES={
-                "default": {
-                    "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                    "LOCATION": url,
-                }
-            },
+            CACHES={"default": redis_cache(url)},
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         ),
     ):
-        from django.core.cache import cache
         from django.db import connections
         from django.db.backends.signals import connection_created
 
-        cache.clear()
         counter = Counter()
 
         def count_on(connection: Any, **_: Any) -> None:

@@ -2,10 +2,11 @@
 
     python -m bench.session_hops [--json PATH] [--repeats 3]
 
-For each session engine (``db``, ``cache``, ``cached_db``, ``signed_cookies``),
-scenario and stack, one request goes through Django's ``AsyncClient`` (the
-ASGI handler) while :func:`auth_backend_sdk.engine.hops.count_hops` counts
-the ``sync_to_async`` calls it makes. The stacks:
+For each session engine (``db``, ``cache``, ``cached_db``, ``signed_cookies``,
+and ``cache`` on Django's ``RedisCache``: ``cache_on_redis``), scenario and
+stack, one request goes through Django's ``AsyncClient`` (the ASGI handler)
+while :func:`auth_backend_sdk.engine.hops.count_hops` counts the
+``sync_to_async`` calls it makes. The stacks:
 
 * ``django``: ``django.contrib.sessions.backends.<engine>``, Django's
   ``SessionMiddleware`` and ``AuthenticationMiddleware``, Django's
@@ -28,7 +29,8 @@ middleware to a view that does nothing, counted the same way, is subtracted
 from every count. The **floor** is one hop per phase that must reach the sync
 ORM or cache (load, save; back-to-back queries share one: an authenticated
 request loads its session, its user and their permissions in one step), none
-for signed cookies' sessions, which need no I/O.
+for signed cookies' sessions, which need no I/O, and none for Redis, which
+redis-py's asyncio client reaches from the event loop.
 
 Each request is counted ``--repeats`` times, after a warm-up request; hops
 are deterministic, and a count that varies is an error. The exit status is 1
@@ -36,7 +38,10 @@ if the reference stack makes more hops than the floor anywhere.
 
 The database is the PostgreSQL server ``ABS_PGHOST``/``ABS_PGPORT`` name
 (a database of this run's own there, dropped after), else SQLite in a
-temporary file; the session cache is Django's local-memory cache.
+temporary file; the session cache is Django's local-memory cache, but for
+``cache_on_redis``: the Redis server ``ABS_REDIS_URL`` names, else a
+throwaway one this starts (Debian's ``redis-server``), where the reference
+``ModelBackend`` keeps its permission cache too.
 
 ``--json PATH`` writes::
 
@@ -46,7 +51,7 @@ temporary file; the session cache is Django's local-memory cache.
       "repeats": 3,
       "baseline_hops": 2,                   # no middleware, a view that does nothing
       "rows": [
-        {"engine": "db" | "cache" | "cached_db" | "signed_cookies",
+        {"engine": "db" | "cache" | "cached_db" | "signed_cookies" | "cache_on_redis",
          "scenario": "new_session" | "read_write" | "read_only" | "authenticated",
          "floor": 1,                        # hops per request the flow needs
          "hops": {"django": 2, "reference": 1}
@@ -73,7 +78,13 @@ from django.urls import path
 
 from auth_backend_sdk.engine.hops import count_hops
 
-from .environment import configured_sessions_django, run_closing_connections, run_info
+from .environment import (
+    configured_sessions_django,
+    redis_cache,
+    redis_server,
+    run_closing_connections,
+    run_info,
+)
 from .markdown import table
 
 if TYPE_CHECKING:
@@ -93,16 +104,22 @@ __all__ = [
     "urlpatterns",
 ]
 
-ENGINES = ("db", "cache", "cached_db", "signed_cookies")
+ENGINES = ("db", "cache", "cached_db", "signed_cookies", "cache_on_redis")
+"""Each stack's session engine of that name; ``cache_on_redis`` is ``cache`` on Django's
+``RedisCache``, with the reference ``ModelBackend``'s permission cache there too."""
 SCENARIOS = ("new_session", "read_write", "read_only", "authenticated")
 FLOORS: dict[str, dict[str, int]] = {
     **{
         engine: {"new_session": 1, "read_write": 2, "read_only": 1, "authenticated": 1}
         for engine in ("db", "cache", "cached_db")
     },
-    "signed_cookies": {"new_session": 0, "read_write": 0, "read_only": 0, "authenticated": 1},
+    **{
+        engine: {"new_session": 0, "read_write": 0, "read_only": 0, "authenticated": 1}
+        for engine in ("signed_cookies", "cache_on_redis")
+    },
 }
-"""Hops per request the flow cannot go below: a hop per phase that reaches the store or the ORM."""
+"""Hops per request the flow cannot go below: a hop per phase that reaches the sync ORM or
+a cache without an async client (Redis has one: redis-py's asyncio client)."""
 
 SCENARIO_LABELS = {
     "new_session": "new session",
@@ -125,13 +142,17 @@ class Stack:
     authentication_middleware: str
     model_backend: str
 
-    def settings(self, engine: str) -> dict[str, Any]:
+    def settings(self, engine: str, redis: dict[str, Any]) -> dict[str, Any]:
         """The settings that put this stack, with ``engine``'s sessions, in front of the views."""
-        return {
-            "SESSION_ENGINE": f"{self.engines}.{engine}",
+        chosen: dict[str, Any] = {
             "MIDDLEWARE": [self.session_middleware, self.authentication_middleware],
             "AUTHENTICATION_BACKENDS": [self.model_backend],
         }
+        if engine == "cache_on_redis":
+            chosen["CACHES"] = {"default": redis}
+            chosen["REFERENCE_BACKENDS_PERMISSION_CACHE"] = "default"  # Django's ignores it
+            engine = "cache"
+        return {**chosen, "SESSION_ENGINE": f"{self.engines}.{engine}"}
 
 
 STACKS = {
@@ -269,12 +290,14 @@ async def baseline_hops(repeats: int) -> int:
         return await _counted(prepare, repeats, "baseline")
 
 
-async def stack_hops(stack: str, engine: str, scenario: str, repeats: int) -> int:
+async def stack_hops(
+    stack: str, engine: str, scenario: str, repeats: int, redis: dict[str, Any]
+) -> int:
     """The hops of one request of ``scenario`` through ``stack`` with ``engine``'s sessions,
     the handler's own included."""
     from django.test import override_settings
 
-    with override_settings(**STACKS[stack].settings(engine)):
+    with override_settings(**STACKS[stack].settings(engine, redis)):
         return await _counted(SCENARIO_STEPS[scenario], repeats, f"{stack} {engine} {scenario}")
 
 
@@ -288,14 +311,14 @@ async def _create_user() -> None:
     await user.user_permissions.aadd(permission)
 
 
-async def _measure_all(repeats: int) -> dict[str, Any]:
+async def _measure_all(repeats: int, redis: dict[str, Any]) -> dict[str, Any]:
     await _create_user()
     baseline = await baseline_hops(repeats)
     rows = []
     for engine in ENGINES:
         for scenario in SCENARIOS:
             hops = {
-                stack: await stack_hops(stack, engine, scenario, repeats) - baseline
+                stack: await stack_hops(stack, engine, scenario, repeats, redis) - baseline
                 for stack in STACKS
             }
             rows.append(
@@ -326,6 +349,7 @@ def configured_django() -> AbstractContextManager[None]:
     """Django with sessions, auth and this module's views, on a database of the run's own."""
     return configured_sessions_django(
         "abs-bench-session-hops",
+        apps=("reference_backends",),  # its permission cache's receivers
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
         MIDDLEWARE=[],
         ROOT_URLCONF="bench.session_hops",  # its views, even when run as __main__
@@ -337,9 +361,9 @@ def configured_django() -> AbstractContextManager[None]:
 
 def measure(repeats: int = DEFAULT_REPEATS) -> dict[str, Any]:
     """Every engine, scenario and stack, with what the run ran on."""
-    with configured_django():
+    with redis_server() as redis_url, configured_django():
         results: dict[str, Any] = {"run": run_info()}
-        results.update(run_closing_connections(_measure_all(repeats)))
+        results.update(run_closing_connections(_measure_all(repeats, redis_cache(redis_url))))
     results["above_floor"] = above_floor(results)
     return results
 

@@ -1,8 +1,8 @@
 """``python -m bench.session_hops``: the reference stack is at the thread-hop floor, Django's above.
 
 The bench configures Django itself, so it runs in a subprocess (pytest has
-configured this one), on the database this test run uses. Hops are
-deterministic; no time is measured.
+configured this one), on the database and the Redis server this test run
+uses. Hops are deterministic; no time is measured.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 
 from bench.session_hops import ENGINES, FLOORS, SCENARIOS, above_floor, render
 from tests.bench_results import run_bench_module
+from tests.redis_server import redis_url
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,12 +26,14 @@ EXPECTED = {
     "cache": (1, 2, 1, 1),
     "cached_db": (1, 2, 1, 1),
     "signed_cookies": (0, 0, 0, 1),
+    "cache_on_redis": (0, 0, 0, 1),
 }
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
     """The results file and output of one run (one counted request per cell)."""
+    redis_url()  # the run's server, started if need be, named to the subprocess
     return run_bench_module(
         tmp_path_factory.mktemp("bench"), "bench.session_hops", "--repeats", "1"
     )

@@ -6,6 +6,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://redis.internal:6379/0",
+        "KEY_PREFIX": "shop",  # one per site database sharing this Redis database
     },
 }
 SESSION_ENGINE = "reference_backends.sessions.cache"  # sessions in Redis

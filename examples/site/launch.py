@@ -20,7 +20,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -49,7 +49,10 @@ class RunningSite:
     url: str
     log_path: Path
     pid: int
-    """uvicorn's process, for benchmarks that read its CPU time."""
+    """uvicorn's process (with ``workers`` above 1, their supervisor), for benchmarks that
+    read its CPU time."""
+    worker_pids: tuple[int, ...] = ()
+    """The processes serving requests: ``pid`` itself, or the supervisor's workers."""
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -180,11 +183,47 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+# What each of uvicorn's workers logs (at level info) once it has imported the site.
+_WORKER_STARTED = "Started server process ["
+
+
+def _spawned_workers(supervisor: int) -> tuple[int, ...]:
+    """The worker processes of uvicorn's supervisor ``supervisor`` (Linux's /proc)."""
+    workers = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as file:
+                parent = int(file.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{name}/cmdline", "rb") as file:
+                # multiprocessing's resource tracker is a child too; workers run spawn_main.
+                is_worker = b"spawn_main" in file.read()
+        except (OSError, IndexError, ValueError):  # it exited meanwhile
+            continue
+        if parent == supervisor and is_worker:
+            workers.append(int(name))
+    return tuple(sorted(workers))
+
+
+def _ready(site: RunningSite, workers: int) -> bool:
+    if not _answers(site.url):
+        return False
+    return workers == 1 or site.log().count(_WORKER_STARTED) >= workers
+
+
 @contextlib.contextmanager
 def serving(
-    env: Mapping[str, str], log_dir: Path, startup_timeout: float = 60
+    env: Mapping[str, str], log_dir: Path, startup_timeout: float = 60, *, workers: int = 1
 ) -> Iterator[RunningSite]:
-    """uvicorn (one worker) serving the site on 127.0.0.1, stopped on exit."""
+    """uvicorn serving the site on 127.0.0.1, stopped on exit.
+
+    With ``workers`` above 1, uvicorn's supervisor and that many worker processes
+    sharing its socket (``--workers``; Linux only), once every worker has
+    started: the operating system gives each new connection to one of them.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
     # Another process may take the free port before uvicorn binds it: then try another.
     for _attempt in range(3):
         port = free_port()
@@ -198,7 +237,9 @@ def serving(
             f"--port={port}",
             "--lifespan=off",
             "--no-access-log",
-            "--log-level=warning",
+            # Each worker's start, to wait for; requests are not logged.
+            "--log-level=info" if workers > 1 else "--log-level=warning",
+            *([f"--workers={workers}"] if workers > 1 else []),
         ]
         with log_path.open("wb") as log:
             process = subprocess.Popen(
@@ -207,12 +248,15 @@ def serving(
         site = RunningSite(url, log_path, process.pid)
         try:
             deadline = time.monotonic() + startup_timeout
-            while process.poll() is None and not _answers(site.url):
+            while process.poll() is None and not _ready(site, workers):
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"uvicorn did not answer in time:\n{site.log()}")
                 time.sleep(0.1)
             if process.poll() is None:
-                yield site
+                pids = _spawned_workers(process.pid) if workers > 1 else (process.pid,)
+                if len(pids) != workers:
+                    raise RuntimeError(f"uvicorn runs {len(pids)} workers, not {workers}")
+                yield replace(site, worker_pids=pids)
                 return
             if "address already in use" not in site.log().lower():
                 raise RuntimeError(f"uvicorn exited with {process.returncode}:\n{site.log()}")

@@ -19,7 +19,8 @@
     A Redis server (``python -m tools.redisserver`` starts one): the default
     cache becomes Django's ``RedisCache`` there, shared by every worker, and
     the reference ``ModelBackend`` shares users' permissions through it
-    (``REFERENCE_BACKENDS_PERMISSION_CACHE``). Without it, each process has
+    (``REFERENCE_BACKENDS_PERMISSION_CACHE``), under a key prefix naming the
+    site's database. Without it, each process has
     its local-memory cache and no permission cache.
 ``SITE_MIDDLEWARE``
     ``full`` (default): the site's whole middleware list. ``minimal``: only
@@ -46,6 +47,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Collection
 from pathlib import Path
@@ -91,14 +93,6 @@ _SESSION_ENGINE = _chosen("SITE_SESSION_ENGINE", SESSION_ENGINES, "db")
 SESSION_ENGINE = f"{STACK['session_engines']}.{_SESSION_ENGINE}"
 if os.environ.get("SITE_SESSION_COOKIE_AGE"):
     SESSION_COOKIE_AGE = int(os.environ["SITE_SESSION_COOKIE_AGE"])
-if os.environ.get("SITE_REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["SITE_REDIS_URL"],
-        }
-    }
-    REFERENCE_BACKENDS_PERMISSION_CACHE = "default"
 
 SECRET_KEY = os.environ.get("SITE_SECRET_KEY", "example-site-for-local-use-only")
 DEBUG = os.environ.get("SITE_DEBUG") == "1"
@@ -187,6 +181,19 @@ else:
             "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
         }
     }
+
+if os.environ.get("SITE_REDIS_URL"):
+    # Cached permissions are keyed by user id: the entries of a site on another
+    # database (a test run's, say) sharing this Redis database must not answer ours.
+    _database_name = str(DATABASES["default"]["NAME"]).encode()
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["SITE_REDIS_URL"],
+            "KEY_PREFIX": hashlib.sha256(_database_name).hexdigest()[:12],
+        }
+    }
+    REFERENCE_BACKENDS_PERMISSION_CACHE = "default"
 
 STATIC_URL = "static/"
 
