@@ -26,7 +26,8 @@ demo: $(VENV)/.ready
 docs: $(VENV)/.ready
 	$(NOX) --download-python never -s docs
 
-## bench: hops, call times, concurrent logins, HTTP load, the permission cache on Django 5.2 and 6.1
+## bench: hops, call times, concurrent logins, HTTP load, several workers on Redis, the permission
+##        cache on Django 5.2 and 6.1
 ##        -> bench/results/, docs/performance.md
 bench: $(VENV)/.ready
 	@command -v redis-server >/dev/null || [ -x "$$REDIS_SERVER" ] || { echo "make bench needs redis-server: install Debian's redis-server package (apt-get install redis-server)" >&2; exit 1; }

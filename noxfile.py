@@ -259,34 +259,50 @@ def bench(session: nox.Session, django: str) -> None:
     session_overhead = ("python", "-m", "bench.session_overhead", "--json")
     session.run(*session_overhead, f"{results}/sessions-{django}-sqlite.json")
     session_hops = ("python", "-m", "bench.session_hops", "--json")
-    session.run(*session_hops, f"{results}/session-hops-{django}-sqlite.json")
-    with throwaway_cluster() as pg_env, throwaway_redis() as redis_env:
-        session.run(*session_overhead, f"{results}/sessions-{django}-postgresql.json", env=pg_env)
-        session.run(
-            "python",
-            "-m",
-            "bench.permission_cache",
-            "--json",
-            f"{results}/permission-cache-{django}-postgresql.json",
-            env={**pg_env, "ABS_REDIS_URL": f"{redis_env['ABS_REDIS_URL']}/0"},
-        )
-        session.run(*session_hops, f"{results}/session-hops-{django}-postgresql.json", env=pg_env)
-        session.run(
-            "python",
-            "-m",
-            "bench.run",
-            "--json",
-            f"{results}/django-{django}.json",
-            *session.posargs,
-            env=pg_env,
-        )
-        session.run(
-            *http_load,
-            "postgresql",
-            "--json",
-            f"{results}/http-{django}-postgresql.json",
-            env=pg_env,
-        )
+    with throwaway_redis() as redis_env:
+        redis = {"ABS_REDIS_URL": f"{redis_env['ABS_REDIS_URL']}/0"}
+        session.run(*session_hops, f"{results}/session-hops-{django}-sqlite.json", env=redis)
+        with throwaway_cluster() as pg_env:
+            session.run(
+                *session_overhead, f"{results}/sessions-{django}-postgresql.json", env=pg_env
+            )
+            session.run(
+                "python",
+                "-m",
+                "bench.permission_cache",
+                "--json",
+                f"{results}/permission-cache-{django}-postgresql.json",
+                env={**pg_env, **redis},
+            )
+            session.run(
+                "python",
+                "-m",
+                "bench.http_workers",
+                "--json",
+                f"{results}/workers-{django}-postgresql.json",
+                env={**pg_env, **redis},
+            )
+            session.run(
+                *session_hops,
+                f"{results}/session-hops-{django}-postgresql.json",
+                env={**pg_env, **redis},
+            )
+            session.run(
+                "python",
+                "-m",
+                "bench.run",
+                "--json",
+                f"{results}/django-{django}.json",
+                *session.posargs,
+                env=pg_env,
+            )
+            session.run(
+                *http_load,
+                "postgresql",
+                "--json",
+                f"{results}/http-{django}-postgresql.json",
+                env=pg_env,
+            )
 
 
 @nox.session(python="3.13")

@@ -77,7 +77,7 @@ from bench.http_load import (
     usable_cores,
 )
 from bench.machine_load import database_server, redis_server_process, sample_machine_load
-from bench.markdown import table
+from bench.tables import table
 from examples.site import launch
 
 __all__ = ["SCENARIOS", "WORKERS", "main", "render", "run"]

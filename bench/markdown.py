@@ -2,17 +2,20 @@
 
 ``python -m bench.run`` prints one run with :func:`render`; ``python -m
 bench.report`` writes every run, the HTTP results, the thread hops per request
-(``bench.session_hops``) and the session store overhead
-(``bench.session_overhead``) with it.
+(``bench.session_hops``), the session store overhead
+(``bench.session_overhead``), several workers on Redis (``bench.http_workers``)
+and the shared permission cache (``bench.permission_cache``) with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import http_workers, permission_cache
 from .machine_load import OTHER_CORES_LIMIT, STEAL_PERCENT_LIMIT
+from .tables import table
 
 __all__ = [
     "CONTENDERS",
@@ -37,14 +40,6 @@ CONTENDER_LABELS = {
     "dual_mode": "sync-only + dual_mode()",
     "reference": "reference",
 }
-
-
-def table(header: Sequence[str], align: str, rows: Iterable[Sequence[object]]) -> str:
-    """``align``: one character per column, ``l`` or ``r``."""
-    lines = ["| " + " | ".join(header) + " |"]
-    lines.append("|" + "|".join("---:" if a == "r" else "---" for a in align) + "|")
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _times(ratio: float) -> str:
@@ -622,6 +617,56 @@ def _sessions_loaded_results(results: dict[str, Any]) -> list[str]:
     return [name for name, load in named if _loaded(load)]
 
 
+def _workers_parts(workers: list[dict[str, Any]], missing: Sequence[str]) -> list[str]:
+    parts = [
+        "`python -m bench.http_workers`: the example site under uvicorn with 1, 2 and 4 "
+        "workers, its sessions in Redis: Django's stack (its `cache` session engine on "
+        "`RedisCache`, middleware and `ModelBackend`) against the reference stack "
+        "(`reference_backends.sessions.cache`, `reference_backends.middleware`, "
+        "`reference_backends.ModelBackend` with its permission cache in the same Redis), within "
+        "the site's minimal middleware. A connection per request, so that requests spread over "
+        "the workers; the load generator, the workers, PostgreSQL and Redis share the machine's "
+        "cores. Server CPU counts every worker."
+    ]
+    for report in workers:
+        parts += [
+            http_workers.render(report),
+            f"Machine load over the run: {load_summary(report.get('machine_load'))}.",
+        ]
+    if missing:
+        parts.append(_not_measured(missing))
+    return parts
+
+
+def _workers_loaded_results(report: dict[str, Any]) -> list[str]:
+    """The names of the measurements of a ``bench.http_workers`` file taken under load."""
+    names = ["the whole run"] if _loaded(report.get("machine_load")) else []
+    return names + [
+        f"{row['workers']} workers, {row['stack']} {row['scenario']}"
+        for row in report["results"]
+        if _loaded(row.get("machine_load"))
+    ]
+
+
+def _permission_cache_parts(results: list[dict[str, Any]], missing: Sequence[str]) -> list[str]:
+    parts = [
+        "`python -m bench.permission_cache`: a warm `ahas_perm()` on a fresh user object, as "
+        "each request has one: Django's `ModelBackend`, the reference `ModelBackend`, and the "
+        "reference with `REFERENCE_BACKENDS_PERMISSION_CACHE` on Django's `RedisCache` "
+        "(`reference_shared`). Queries and hops are counted, checks/s timed. Then the shared "
+        "cache while permissions change: the hit ratio, and what a change costs with the "
+        "cache's invalidation and without."
+    ]
+    for report in results:
+        parts += [
+            permission_cache.render(report),
+            f"Machine load: {load_summary(report.get('machine_load'))}.",
+        ]
+    if missing:
+        parts.append(_not_measured(missing))
+    return parts
+
+
 def _not_measured(missing: Sequence[str]) -> str:
     names = ", ".join(f"`{name}`" for name in missing)
     return f"Not measured yet: {names} absent (`make bench` writes them)."
@@ -653,11 +698,14 @@ def load_warnings(
     runs: list[dict[str, Any]],
     http: list[dict[str, Any]],
     sessions: Sequence[dict[str, Any]] = (),
+    workers: Sequence[dict[str, Any]] = (),
+    permission_caches: Sequence[dict[str, Any]] = (),
 ) -> list[str]:
     """A warning, in plain text, for each results file with a measurement taken under load.
 
-    ``sessions``: ``bench.session_overhead`` results files (thread hops, deterministic, record
-    no load).
+    ``sessions``, ``workers``, ``permission_caches``: ``bench.session_overhead``,
+    ``bench.http_workers`` and ``bench.permission_cache`` results files
+    (``bench.session_hops`` counts hops, deterministic, and records no load).
     """
     named = [(f"Django {r['run']['django']}'s run", loaded_results(r)) for r in runs]
     named += [
@@ -675,6 +723,22 @@ def load_warnings(
             _sessions_loaded_results(results),
         )
         for results in sessions
+    ]
+    named += [
+        (
+            f"the several workers' HTTP load on Django {report['django']}, "
+            f"{DATABASE_LABELS.get(report['database'], report['database'])}",
+            _workers_loaded_results(report),
+        )
+        for report in workers
+    ]
+    named += [
+        (
+            f"the permission cache bench on Django {results['run']['django']}, "
+            f"{DATABASE_LABELS.get(results['run']['database'], results['run']['database'])}",
+            ["the whole run"] if _loaded(results.get("machine_load")) else [],
+        )
+        for results in permission_caches
     ]
     return [
         f"Taken under load: {what} ({', '.join(names)}): other processes or "
@@ -703,6 +767,10 @@ def render(
     missing_session_hops: Sequence[str] = (),
     sessions: list[dict[str, Any]] | None = None,
     missing_sessions: Sequence[str] = (),
+    workers: list[dict[str, Any]] | None = None,
+    missing_workers: Sequence[str] = (),
+    permission_caches: list[dict[str, Any]] | None = None,
+    missing_permission_caches: Sequence[str] = (),
 ) -> str:
     """The Markdown of ``runs`` (``bench.run`` results), one section per measurement.
 
@@ -710,11 +778,14 @@ def render(
     ``missing_http`` names the HTTP results files that were expected but absent.
     ``image``, ``stacks_image``: the paths of the stall chart and of the stack chart to show
     (None: none; the stack chart is shown only where the HTTP results compare the stacks).
-    ``session_hops``, ``sessions``: the ``bench.session_hops`` and ``bench.session_overhead``
-    results (None: no section), with the names of their absent files.
+    ``session_hops``, ``sessions``, ``workers``, ``permission_caches``: the
+    ``bench.session_hops``, ``bench.session_overhead``, ``bench.http_workers`` and
+    ``bench.permission_cache`` results (None: no section), with the names of their absent files.
     """
     h = "#" * level
-    warnings = load_warnings(runs, http or [], sessions or [])
+    warnings = load_warnings(
+        runs, http or [], sessions or [], workers or [], permission_caches or []
+    )
     parts = [runs_table(runs), LOAD_NOTE, *(_quote_warning(line) for line in warnings)]
     if image:
         parts += [
@@ -783,6 +854,12 @@ def render(
     if sessions is not None:
         parts += [f"{h} Session store overhead"]
         parts += _session_overhead_parts(sessions, missing_sessions)
+    if workers is not None:
+        parts += [f"{h} Several workers on Redis"]
+        parts += _workers_parts(workers, missing_workers)
+    if permission_caches is not None:
+        parts += [f"{h} The shared permission cache"]
+        parts += _permission_cache_parts(permission_caches, missing_permission_caches)
     return "\n\n".join(parts) + "\n"
 
 

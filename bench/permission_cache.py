@@ -66,7 +66,7 @@ from bench.environment import (
     run_info,
 )
 from bench.machine_load import sample_machine_load
-from bench.markdown import table
+from bench.tables import table
 
 __all__ = ["CONTENDERS", "measure", "render"]
 

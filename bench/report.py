@@ -9,6 +9,9 @@ Reads, in ``bench/results/``:
   stack rows compare Django's stack with the reference stack;
 * ``session-hops-<series>-<database>.json`` (``python -m bench.session_hops``);
 * ``sessions-<series>-<database>.json`` (``python -m bench.session_overhead``);
+* ``workers-<series>-postgresql.json`` (``python -m bench.http_workers``) and
+  ``permission-cache-<series>-postgresql.json`` (``python -m bench.permission_cache``),
+  on PostgreSQL and Redis only;
 
 and writes:
 
@@ -113,16 +116,23 @@ def _name_key(path: Path, prefix: str) -> tuple[tuple[int, ...], int, str]:
     return version, order, path.name
 
 
-def load_per_database(results_dir: Path, prefix: str, runs: list[dict[str, Any]]) -> Found:
+def load_per_database(
+    results_dir: Path,
+    prefix: str,
+    runs: list[dict[str, Any]],
+    databases: tuple[str, ...] = DATABASES,
+) -> Found:
     """The ``<prefix>-<series>-<database>.json`` files in ``results_dir``.
 
-    Expected: one per Django line of ``runs`` and database.
+    Expected: one per Django line of ``runs`` and each of ``databases``.
     """
-    paths = sorted(results_dir.glob(f"{prefix}-*.json"), key=lambda path: _name_key(path, prefix))
+    paths = sorted(
+        results_dir.glob(f"{prefix}-[0-9]*.json"), key=lambda path: _name_key(path, prefix)
+    )
     expected = [
         f"{prefix}-{results['run']['django_series']}-{database}.json"
         for results in runs
-        for database in DATABASES
+        for database in databases
     ]
     return Found(
         results=[json.loads(path.read_text()) for path in paths],
@@ -149,6 +159,9 @@ def write_report(paths: ReportPaths = DEFAULT_PATHS) -> tuple[list[Path], list[s
     http = load_per_database(paths.results, "http", runs)
     hops = load_per_database(paths.results, "session-hops", runs)
     sessions = load_per_database(paths.results, "sessions", runs)
+    # Several processes sharing a server: measured on PostgreSQL (and Redis) only.
+    workers = load_per_database(paths.results, "workers", runs, ("postgresql",))
+    permission_caches = load_per_database(paths.results, "permission-cache", runs, ("postgresql",))
     paths.charts.mkdir(parents=True, exist_ok=True)
     stall_chart(runs, str(paths.stall_chart))
     charts = [paths.stall_chart]
@@ -170,6 +183,10 @@ def write_report(paths: ReportPaths = DEFAULT_PATHS) -> tuple[list[Path], list[s
             missing_session_hops=hops.missing,
             sessions=sessions.results,
             missing_sessions=sessions.missing,
+            workers=workers.results,
+            missing_workers=workers.missing,
+            permission_caches=permission_caches.results,
+            missing_permission_caches=permission_caches.missing,
         )
 
     report = paths.results / "report.md"
@@ -182,11 +199,17 @@ def write_report(paths: ReportPaths = DEFAULT_PATHS) -> tuple[list[Path], list[s
         "missing_session_hops": hops.missing,
         "sessions": sessions.results,
         "missing_sessions": sessions.missing,
+        "workers": workers.results,
+        "missing_workers": workers.missing,
+        "permission_caches": permission_caches.results,
+        "missing_permission_caches": permission_caches.missing,
     }
     combined_path = paths.results / "report.json"
     combined_path.write_text(json.dumps(combined, indent=2) + "\n")
     paths.page.write_text(replace_generated(paths.page.read_text(), document(paths.page, level=3)))
-    warnings = load_warnings(runs, http.results, sessions.results)
+    warnings = load_warnings(
+        runs, http.results, sessions.results, workers.results, permission_caches.results
+    )
     return [report, combined_path, *charts, paths.page], warnings
 
 

@@ -85,7 +85,7 @@ from .environment import (
     run_closing_connections,
     run_info,
 )
-from .markdown import table
+from .tables import table
 
 if TYPE_CHECKING:
     from django.test import AsyncClient

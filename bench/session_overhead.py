@@ -58,7 +58,8 @@ from auth_backend_sdk.engine.hops import count_hops
 
 from .environment import configured_sessions_django, run_closing_connections, run_info
 from .machine_load import database_server, sample_machine_load
-from .markdown import load_summary, table
+from .markdown import load_summary
+from .tables import table
 
 __all__ = [
     "IN_MEMORY_CALLS",

@@ -1,5 +1,6 @@
 """``bench.report`` and ``bench.markdown``: the thread hops per request, the stack comparison over
-HTTP with its goal and chart, the session store overhead, and results that are not there yet.
+HTTP with its goal and chart, the session store overhead, several workers on Redis, the shared
+permission cache, and results that are not there yet.
 
 Small results files written to ``tmp_path``: nothing here reads or writes ``bench/results/`` or
 ``docs/``, and nothing is measured. The charts need matplotlib (the ``bench`` extra): the tests
@@ -144,6 +145,78 @@ def sessions_results(database: str = "sqlite", *, load: dict[str, Any] = QUIET) 
     }
 
 
+def workers_results(*, loaded_case: tuple[int, str] | None = None) -> dict[str, Any]:
+    """A small ``bench.http_workers`` results file: 1 and 2 workers, the authenticated GET;
+    ``loaded_case``: the (workers, stack) measured under load."""
+    rates = {(1, "django"): 80.0, (1, "reference"): 120.0, (2, "django"): 100.0}
+    rates[2, "reference"] = 160.0
+    return {
+        "django": "6.1.3",
+        "python": "3.13.0",
+        "database": "postgresql",
+        "cpu_count": 2,
+        "concurrency": 16,
+        "requests": 600,
+        "rounds": 3,
+        "results": [
+            {
+                "workers": workers,
+                "stack": stack,
+                "backend": "stack",
+                "scenario": "authenticated_get",
+                "requests": 600,
+                "errors": 0,
+                "concurrency": 16,
+                "requests_per_second": rate,
+                "p50_ms": 16000 / rate,
+                "p99_ms": 32000 / rate,
+                "server_cpu_ms_per_request": 1200 / rate,
+                "machine_load": LOADED if (workers, stack) == loaded_case else QUIET,
+            }
+            for (workers, stack), rate in rates.items()
+        ],
+        "machine_load": QUIET,
+    }
+
+
+def permission_cache_results() -> dict[str, Any]:
+    """A small ``bench.permission_cache`` results file."""
+    return {
+        "run": {
+            "django": "6.1.3",
+            "django_series": "6.1",
+            "python": "3.13.0",
+            "database": "postgresql",
+        },
+        "checks": 2000,
+        "concurrency": 8,
+        "warm": [
+            {
+                "contender": contender,
+                "queries_per_check": queries,
+                "hops_per_check": queries,
+                "checks_per_second": rate,
+            }
+            for contender, queries, rate in (
+                ("django", 2.0, 400.0),
+                ("reference", 1.0, 900.0),
+                ("reference_shared", 0.0, 2000.0),
+            )
+        ],
+        "churn": [
+            {
+                "change": "user groups",
+                "change_every": 50,
+                "users": 20,
+                "hit_ratio": 0.98,
+                "checks_per_second": 1900.0,
+                "change_ms": {"cache": 4.0, "no_cache": 3.0},
+            }
+        ],
+        "machine_load": LOADED,
+    }
+
+
 def write(directory: Path, name: str, results: dict[str, Any]) -> dict[str, Any]:
     """``results`` written as a results file and read back, as ``bench.report`` reads them."""
     path = directory / name
@@ -247,6 +320,40 @@ def test_the_session_overhead_marks_its_target_and_its_load() -> None:
     ]
 
 
+def test_the_workers_section_compares_the_stacks_at_each_worker_count() -> None:
+    workers = workers_results(loaded_case=(2, "reference"))
+
+    page = render([run_results()], workers=[workers])
+
+    assert "### Several workers on Redis" not in page  # level 2 by default
+    assert "## Several workers on Redis" in page
+    assert (
+        "| 1 | authenticated GET | 80.0 | 120.0 | 1.50x | 200.0 / 133.3 | 400.0 / 266.7 | "
+        "15.00 / 10.00 | 0 |"
+    ) in page
+    assert "| 2 | authenticated GET | 100.0 | 160.0 | 1.60x |" in page
+    assert load_warnings([], [], [], [workers]) == [
+        "Taken under load: the several workers' HTTP load on Django 6.1.3, PostgreSQL (2 "
+        "workers, reference authenticated_get): other processes or steal took a share of the "
+        "CPU while these were measured. Their figures are not for quoting; rerun `make bench` "
+        "on a quiet machine."
+    ]
+
+
+def test_the_permission_cache_section_shows_the_warm_check_and_the_churn() -> None:
+    results = permission_cache_results()
+
+    page = render([run_results()], permission_caches=[results])
+
+    assert "## The shared permission cache" in page
+    assert "| reference_shared | 0.0 | 0.0 | 2000.0 | 5.00x |" in page
+    assert "| user groups | 50 | 20 | 98.0% | 1900.0 | 4.0 / 3.0 |" in page
+    assert "Machine load: **taken under load**" in page
+    assert load_warnings([], [], permission_caches=[results])[0].startswith(
+        "Taken under load: the permission cache bench on Django 6.1.3, PostgreSQL (the whole run)"
+    )
+
+
 def test_absent_results_are_named_not_measured_yet() -> None:
     page = render(
         [run_results()],
@@ -263,7 +370,13 @@ def test_absent_results_are_named_not_measured_yet() -> None:
 def test_bench_run_output_has_none_of_the_new_sections() -> None:
     page = render([run_results()])
 
-    for title in ("over HTTP", "Thread hops per request", "Session store overhead"):
+    for title in (
+        "over HTTP",
+        "Thread hops per request",
+        "Session store overhead",
+        "Several workers",
+        "The shared permission cache",
+    ):
         assert title not in page
 
 
@@ -310,6 +423,7 @@ def test_the_report_draws_the_stack_chart_and_embeds_it(tmp_path: Path) -> None:
     write(paths.results, "http-6.1-postgresql.json", http_results("postgresql", stacks=stacks))
     write(paths.results, "session-hops-6.1-sqlite.json", hops_results())
     write(paths.results, "sessions-6.1-sqlite.json", sessions_results())
+    write(paths.results, "workers-6.1-postgresql.json", workers_results())
 
     written, warnings = write_report(paths)
 
@@ -337,6 +451,14 @@ def test_the_report_draws_the_stack_chart_and_embeds_it(tmp_path: Path) -> None:
         "session-hops-6.1-postgresql.json",
     ]
     assert [r["database"] for r in combined["http"]] == ["sqlite", "postgresql"]
+    # Several workers and the permission cache: measured on PostgreSQL only.
+    assert combined["missing_workers"] == ["workers-5.2-postgresql.json"]
+    assert combined["missing_permission_caches"] == [
+        "permission-cache-5.2-postgresql.json",
+        "permission-cache-6.1-postgresql.json",
+    ]
+    assert "### Several workers on Redis" in page
+    assert "| 2 | authenticated GET | 100.0 | 160.0 | 1.60x |" in page
     assert warnings == []
 
 
