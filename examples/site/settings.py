@@ -37,7 +37,8 @@
     default hashers (PBKDF2).
 ``ABS_PGHOST`` / ``ABS_PGPORT``
     Use the PostgreSQL server there (``python -m tools.pgcluster`` starts one),
-    database ``SITE_PG_DATABASE`` (default ``postgres``). Without them: SQLite,
+    database ``SITE_PG_DATABASE`` (default ``postgres``), through Django's
+    connection pool (``psycopg[pool]``), 2 to 16 connections per process. Without them: SQLite,
     in the file ``SITE_SQLITE_PATH`` (default ``examples/site/db.sqlite3``).
 ``SITE_DEBUG``
     ``1`` turns on ``DEBUG`` (and serves the admin's static files).
@@ -169,6 +170,9 @@ if os.environ.get("ABS_PGHOST"):
         "default": {
             **django_database(),
             "NAME": os.environ.get("SITE_PG_DATABASE", "postgres"),
+            # Under ASGI each request's sync thread is new and its connection closes with the
+            # request: without a pool, every request opens one (a server process forked).
+            "OPTIONS": {"pool": {"min_size": 2, "max_size": 16}},
         }
     }
 else:
