@@ -253,6 +253,21 @@ def median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return {**median, "round_requests_per_second": [row["requests_per_second"] for row in rounds]}
 
 
+def taking_turns(
+    rounds: int, measure: Callable[[str, str], list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The rows ``measure(stack, its ModelBackend)`` gives for each of :data:`STACKS`, measured
+    ``rounds`` times, the stacks taking turns to go first so that neither gets the quieter
+    moments; per stack and scenario, the median round (:func:`median_round`)."""
+    by_case: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for round_number in range(rounds):
+        order = list(STACKS.items())[:: 1 if round_number % 2 == 0 else -1]
+        for stack_name, model_backend in order:
+            for row in measure(stack_name, model_backend):
+                by_case.setdefault((stack_name, row["scenario"]), []).append(row)
+    return [median_round(rounds_of_case) for rounds_of_case in by_case.values()]
+
+
 SCENARIOS: dict[str, Callable[[httpx.AsyncClient], Awaitable[str | None]]] = {
     "login": log_in,
     "authenticated_get": authenticated_get,
@@ -274,8 +289,9 @@ async def load_one_server(
     """Each of ``scenarios`` in turn, ``counts[scenario]`` requests shared by the clients.
 
     Each client keeps its connection, or with ``keep_alive`` false opens one per
-    request: the requests to a site with several workers then spread over them
-    as a load balancer spreads them, not as the clients happened to connect.
+    request: each request to a site with several workers then goes to whichever
+    worker accepts its connection first (an idle one, as a rule), not to the
+    worker its client happened to connect to at the start.
     """
     timeout = httpx.Timeout(120)
     limits = httpx.Limits() if keep_alive else httpx.Limits(max_keepalive_connections=0)
@@ -381,34 +397,31 @@ def run(
                         )
                     )
             for middleware in MIDDLEWARE if "stacks" in comparisons else ():
-                by_case: dict[tuple[str, str], list[dict[str, Any]]] = {}
-                for round_number in range(rounds):
-                    # Taking turns to go first, neither stack gets the quieter moments.
-                    order = list(STACKS.items())[:: 1 if round_number % 2 == 0 else -1]
-                    for stack_name, model_backend in order:
-                        env = launch.environment(
-                            database,
-                            model_backend=model_backend,
-                            stack=stack_name,
-                            middleware=middleware,
-                        )
-                        with launch.serving(env, workdir) as site:
-                            rows = asyncio.run(
-                                load_one_server(
-                                    site,
-                                    stack_name,
-                                    "stack",
-                                    ("authenticated_get", "read_write"),
-                                    counts,
-                                    concurrency,
-                                    also_ours,
-                                )
+
+                def measure(
+                    stack_name: str, model_backend: str, middleware: str = middleware
+                ) -> list[dict[str, Any]]:
+                    env = launch.environment(
+                        database,
+                        model_backend=model_backend,
+                        stack=stack_name,
+                        middleware=middleware,
+                    )
+                    with launch.serving(env, workdir) as site:
+                        return asyncio.run(
+                            load_one_server(
+                                site,
+                                stack_name,
+                                "stack",
+                                ("authenticated_get", "read_write"),
+                                counts,
+                                concurrency,
+                                also_ours,
                             )
-                        for row in rows:
-                            by_case.setdefault((stack_name, row["scenario"]), []).append(row)
+                        )
+
                 results += [
-                    {**median_round(rounds_of_case), "middleware": middleware}
-                    for rounds_of_case in by_case.values()
+                    {**row, "middleware": middleware} for row in taking_turns(rounds, measure)
                 ]
     return {
         "django": django.get_version(),

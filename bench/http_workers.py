@@ -23,8 +23,8 @@ measures the stacks with and without them). Scenarios as in
 read, ``await request.auser()``, one ``ahas_perm()``) and ``read_write``
 (``GET /api/visits/``: the session read and saved). ``--concurrency``
 clients share ``--requests`` requests per scenario, each opening a connection
-per request, so that the requests spread over the workers as a load balancer
-spreads them. Each worker count and stack is measured ``--rounds`` times, the
+per request: on uvicorn's shared socket, whichever worker accepts it first
+(an idle one, as a rule) serves it. Each worker count and stack is measured ``--rounds`` times, the
 stacks taking turns to go first; its row is the median round by requests/s.
 
 The load generator, the workers, the database and Redis share this machine's
@@ -70,21 +70,19 @@ import django
 from bench.environment import redis_server
 from bench.http_load import (
     PASSWORD,
-    STACKS,
     load_one_server,
-    median_round,
     postgres_server,
+    taking_turns,
     usable_cores,
 )
 from bench.machine_load import database_server, redis_server_process, sample_machine_load
-from bench.tables import table
+from bench.markdown import workers_table as render
 from examples.site import launch
 
 __all__ = ["SCENARIOS", "WORKERS", "main", "render", "run"]
 
 WORKERS = (1, 2, 4)
 SCENARIOS = ("authenticated_get", "read_write")
-SCENARIO_LABELS = {"authenticated_get": "authenticated GET", "read_write": "read+write"}
 
 
 def run(
@@ -106,39 +104,34 @@ def run(
         counts = dict.fromkeys(SCENARIOS, requests)
         with sample_machine_load(also_ours) as load:
             for count in workers:
-                by_case: dict[tuple[str, str], list[dict[str, Any]]] = {}
-                for round_number in range(rounds):
-                    # Taking turns to go first, neither stack gets the quieter moments.
-                    order = list(STACKS.items())[:: 1 if round_number % 2 == 0 else -1]
-                    for stack_name, model_backend in order:
-                        env = launch.environment(
-                            database,
-                            model_backend=model_backend,
-                            mode="test",
-                            stack=stack_name,
-                            session_engine="cache",
-                            middleware="minimal",
-                            redis_url=redis_url,
-                        )
-                        with launch.serving(env, workdir, workers=count) as site:
-                            rows = asyncio.run(
-                                load_one_server(
-                                    site,
-                                    stack_name,
-                                    "stack",
-                                    SCENARIOS,
-                                    counts,
-                                    concurrency,
-                                    also_ours,
-                                    keep_alive=False,
-                                )
+
+                def measure(
+                    stack_name: str, model_backend: str, count: int = count
+                ) -> list[dict[str, Any]]:
+                    env = launch.environment(
+                        database,
+                        model_backend=model_backend,
+                        mode="test",
+                        stack=stack_name,
+                        session_engine="cache",
+                        middleware="minimal",
+                        redis_url=redis_url,
+                    )
+                    with launch.serving(env, workdir, workers=count) as site:
+                        return asyncio.run(
+                            load_one_server(
+                                site,
+                                stack_name,
+                                "stack",
+                                SCENARIOS,
+                                counts,
+                                concurrency,
+                                also_ours,
+                                keep_alive=False,
                             )
-                        for row in rows:
-                            by_case.setdefault((stack_name, row["scenario"]), []).append(row)
-                results += [
-                    {"workers": count, **median_round(rounds_of_case)}
-                    for rounds_of_case in by_case.values()
-                ]
+                        )
+
+                results += [{"workers": count, **row} for row in taking_turns(rounds, measure)]
     return {
         "django": django.get_version(),
         "python": platform.python_version(),
@@ -150,61 +143,6 @@ def run(
         "results": results,
         "machine_load": load.as_json(),
     }
-
-
-def _cell(row: dict[str, Any] | None, key: str, digits: int) -> str:
-    if row is None or row.get(key) is None:
-        return "-"
-    return f"{row[key]:.{digits}f}"
-
-
-def render(report: dict[str, Any]) -> str:
-    """The results as Markdown: a line on the run, then one row per worker count and scenario."""
-    rows = {(row["workers"], row["scenario"], row["stack"]): row for row in report["results"]}
-    cases = list(dict.fromkeys((row["workers"], row["scenario"]) for row in report["results"]))
-    body = []
-    for count, scenario in cases:
-        django_row, reference = (
-            rows.get((count, scenario, "django")),
-            rows.get((count, scenario, "reference")),
-        )
-        ratio = (
-            f"{reference['requests_per_second'] / django_row['requests_per_second']:.2f}x"
-            if django_row and reference and django_row["requests_per_second"]
-            else "-"
-        )
-        body.append(
-            [
-                count,
-                SCENARIO_LABELS.get(scenario, scenario),
-                _cell(django_row, "requests_per_second", 1),
-                _cell(reference, "requests_per_second", 1),
-                ratio,
-                f"{_cell(django_row, 'p50_ms', 1)} / {_cell(reference, 'p50_ms', 1)}",
-                f"{_cell(django_row, 'p99_ms', 1)} / {_cell(reference, 'p99_ms', 1)}",
-                f"{_cell(django_row, 'server_cpu_ms_per_request', 2)} / "
-                f"{_cell(reference, 'server_cpu_ms_per_request', 2)}",
-                sum(row["errors"] for row in (django_row, reference) if row),
-            ]
-        )
-    header = [
-        "workers",
-        "scenario",
-        "Django's req/s",
-        "reference req/s",
-        "ratio",
-        "p50 ms",
-        "p99 ms",
-        "server CPU ms/req",
-        "errors",
-    ]
-    intro = (
-        f"uvicorn workers on Redis sessions: Django {report['django']}, Python "
-        f"{report['python']}, {report['database']}, {report['cpu_count']} cores, "
-        f"{report['concurrency']} clients, median of {report['rounds']} rounds. "
-        "Pairs: Django's stack / the reference."
-    )
-    return f"{intro}\n\n{table(header, 'rlrrrrrrr', body)}"
 
 
 def main() -> None:

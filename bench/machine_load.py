@@ -270,10 +270,13 @@ def process_cpu_seconds(pid: int) -> float | None:
 
 def process_tree_cpu_seconds(pid: int) -> float | None:
     """The CPU time process ``pid``, its descendants and the children they reaped have used
-    so far (uvicorn's supervisor and its workers); None where not Linux."""
+    so far (uvicorn's supervisor and its workers); None where not Linux or if ``pid`` is gone."""
     if not supported():
         return None
-    return _tree_ticks(_processes(), [pid]) / _ticks_per_second()
+    processes = _processes()
+    if pid not in processes:  # gone: its time with it
+        return None
+    return _tree_ticks(processes, [pid]) / _ticks_per_second()
 
 
 def _fields_after_the_name(stat: str) -> list[str]:

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import http_workers, permission_cache
 from .machine_load import OTHER_CORES_LIMIT, STEAL_PERCENT_LIMIT
 from .tables import table
 
@@ -26,10 +25,12 @@ __all__ = [
     "load_summary",
     "load_warnings",
     "loaded_results",
+    "permission_cache_tables",
     "render",
     "session_hops_table",
     "stack_comparisons",
     "stacks_table",
+    "workers_table",
 ]
 
 CONTENDERS = ("django", "dual_mode", "reference")
@@ -617,20 +618,122 @@ def _sessions_loaded_results(results: dict[str, Any]) -> list[str]:
     return [name for name, load in named if _loaded(load)]
 
 
+# Several workers on Redis (``bench.http_workers``) and the shared permission cache
+# (``bench.permission_cache``): each bench prints its results with these too.
+
+WORKER_SCENARIO_LABELS = {"authenticated_get": "authenticated GET", "read_write": "read+write"}
+
+
+def _workers_cell(row: dict[str, Any] | None, key: str, digits: int) -> str:
+    if row is None or row.get(key) is None:
+        return "-"
+    return f"{row[key]:.{digits}f}"
+
+
+def _workers_pair(pair: list[dict[str, Any] | None], key: str, digits: int) -> str:
+    return " / ".join(_workers_cell(row, key, digits) for row in pair)
+
+
+def workers_table(report: dict[str, Any]) -> str:
+    """A ``bench.http_workers`` results file as Markdown: a line on the run, then a row per
+    worker count and scenario, Django's stack beside the reference."""
+    rows = {(row["workers"], row["scenario"], row["stack"]): row for row in report["results"]}
+    cases = list(dict.fromkeys((row["workers"], row["scenario"]) for row in report["results"]))
+    body = []
+    for count, scenario in cases:
+        pair = [rows.get((count, scenario, stack)) for stack in ("django", "reference")]
+        django_row, reference = pair
+        ratio = (
+            f"{reference['requests_per_second'] / django_row['requests_per_second']:.2f}x"
+            if django_row and reference and django_row["requests_per_second"]
+            else "-"
+        )
+        body.append(
+            [
+                count,
+                WORKER_SCENARIO_LABELS.get(scenario, scenario),
+                _workers_cell(django_row, "requests_per_second", 1),
+                _workers_cell(reference, "requests_per_second", 1),
+                ratio,
+                _workers_pair(pair, "p50_ms", 1),
+                _workers_pair(pair, "p99_ms", 1),
+                _workers_pair(pair, "server_cpu_ms_per_request", 2),
+                sum(row["errors"] for row in pair if row),
+            ]
+        )
+    header = [
+        "workers",
+        "scenario",
+        "Django's req/s",
+        "reference req/s",
+        "ratio",
+        "p50 ms",
+        "p99 ms",
+        "server CPU ms/req",
+        "errors",
+    ]
+    database = DATABASE_LABELS.get(report["database"], report["database"])
+    intro = (
+        f"uvicorn workers on Redis sessions: Django {report['django']}, Python "
+        f"{report['python']}, {database}, {report['cpu_count']} cores, "
+        f"{report['concurrency']} clients, median of {report['rounds']} rounds. "
+        "Pairs: Django's stack / the reference."
+    )
+    return f"{intro}\n\n{table(header, 'rlrrrrrrr', body)}"
+
+
+def permission_cache_tables(results: dict[str, Any]) -> str:
+    """A ``bench.permission_cache`` results file as Markdown: the warm check, then the churn."""
+    info = results["run"]
+    warm = table(
+        ["contender", "queries/check", "hops/check", "checks/s", "vs Django's"],
+        "lrrrr",
+        (
+            [
+                row["contender"],
+                row["queries_per_check"],
+                row["hops_per_check"],
+                row["checks_per_second"],
+                f"{row['checks_per_second'] / results['warm'][0]['checks_per_second']:.2f}x",
+            ]
+            for row in results["warm"]
+        ),
+    )
+    churn = table(
+        ["change", "every", "users", "hit ratio", "checks/s", "change ms, cache / none"],
+        "lrrrrr",
+        (
+            [
+                row["change"],
+                row["change_every"],
+                row["users"],
+                f"{row['hit_ratio']:.1%}",
+                row["checks_per_second"],
+                f"{row['change_ms']['cache']} / {row['change_ms']['no_cache']}",
+            ]
+            for row in results["churn"]
+        ),
+    )
+    return (
+        f"A warm ahas_perm() on a fresh user: Django {info['django']}, {info['database']}, "
+        f"{results['concurrency']} at a time.\n\n{warm}\n\nThe shared cache under churn:\n\n{churn}"
+    )
+
+
 def _workers_parts(workers: list[dict[str, Any]], missing: Sequence[str]) -> list[str]:
     parts = [
-        "`python -m bench.http_workers`: the example site under uvicorn with 1, 2 and 4 "
-        "workers, its sessions in Redis: Django's stack (its `cache` session engine on "
-        "`RedisCache`, middleware and `ModelBackend`) against the reference stack "
-        "(`reference_backends.sessions.cache`, `reference_backends.middleware`, "
+        "`python -m bench.http_workers`: the example site under uvicorn with several workers "
+        "(their count in the first column), its sessions in Redis: Django's stack (its `cache` "
+        "session engine on `RedisCache`, middleware and `ModelBackend`) against the reference "
+        "stack (`reference_backends.sessions.cache`, `reference_backends.middleware`, "
         "`reference_backends.ModelBackend` with its permission cache in the same Redis), within "
-        "the site's minimal middleware. A connection per request, so that requests spread over "
-        "the workers; the load generator, the workers, PostgreSQL and Redis share the machine's "
-        "cores. Server CPU counts every worker."
+        "the site's minimal middleware. A connection per request: whichever worker accepts it "
+        "first serves it; the load generator, the workers, the database and Redis share the "
+        "machine's cores. Server CPU counts every worker."
     ]
     for report in workers:
         parts += [
-            http_workers.render(report),
+            workers_table(report),
             f"Machine load over the run: {load_summary(report.get('machine_load'))}.",
         ]
     if missing:
@@ -659,7 +762,7 @@ def _permission_cache_parts(results: list[dict[str, Any]], missing: Sequence[str
     ]
     for report in results:
         parts += [
-            permission_cache.render(report),
+            permission_cache_tables(report),
             f"Machine load: {load_summary(report.get('machine_load'))}.",
         ]
     if missing:

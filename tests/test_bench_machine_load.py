@@ -133,19 +133,57 @@ def test_a_process_cpu_time_is_what_the_kernel_counts_for_it() -> None:
     assert abs((after - before) - (process_after - process_before)) <= 0.05
 
 
+# A launcher whose child shares its pipes: on "go" the child burns BURN_SECONDS, says so, and
+# lives on, neither exited nor reaped, until the next line.
+BURNS_THEN_WAITS_CHILD = f"""
+import sys, time
+sys.stdin.readline()
+start = time.process_time()
+while time.process_time() - start < {BURN_SECONDS}:
+    pass
+print("burnt", flush=True)
+sys.stdin.readline()
+"""
+BURNS_THEN_WAITS = """
+import subprocess, sys
+subprocess.Popen([sys.executable, "-c", sys.argv[1]]).wait()
+"""
+
+
 @linux_only
-def test_a_process_trees_cpu_time_holds_its_descendants() -> None:
-    burner = Burner(in_our_tree=True)
-    before = process_tree_cpu_seconds(burner.launcher.pid)
-    burner.go()
-    assert burner.launcher.stdout is not None
-    burner.launcher.stdout.read()  # the burner has exited: a zombie, or reaped by the launcher
-    in_the_tree = process_tree_cpu_seconds(burner.launcher.pid)
-    burner.finish()
+def test_a_process_trees_cpu_time_holds_its_living_descendants() -> None:
+    launcher = subprocess.Popen(
+        [sys.executable, "-c", BURNS_THEN_WAITS, BURNS_THEN_WAITS_CHILD],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert launcher.stdin is not None
+    assert launcher.stdout is not None
+    try:
+        before = process_tree_cpu_seconds(launcher.pid)
+        launcher.stdin.write("go\n")
+        launcher.stdin.flush()
+        assert launcher.stdout.readline() == "burnt\n"
+        in_the_tree = process_tree_cpu_seconds(launcher.pid)
+        on_its_own = process_cpu_seconds(launcher.pid)
+    finally:
+        launcher.stdin.close()  # the child's next line: end of file
+        launcher.wait(timeout=120)
 
     assert before is not None
     assert in_the_tree is not None
+    assert on_its_own is not None
     assert in_the_tree - before >= BURN_SECONDS - TOLERANCE
+    assert on_its_own < BURN_SECONDS / 2  # the burning was the child's, found through the tree
+
+
+@linux_only
+def test_a_gone_process_has_no_tree_cpu_time() -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+
+    assert process_tree_cpu_seconds(gone.pid) is None
 
 
 @linux_only

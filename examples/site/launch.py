@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -175,12 +176,16 @@ def _answers(url: str) -> bool:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to uvicorn (its supervisor stops its workers), then SIGKILL to whatever is left
+    of its process group: a supervisor stuck waiting for a worker, or a worker it left."""
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        pass
+    with contextlib.suppress(ProcessLookupError):  # nothing left
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 # What each of uvicorn's workers logs (at level info) once it has imported the site.
@@ -243,7 +248,12 @@ def serving(
         ]
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                command, env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT
+                command,
+                env=env,
+                cwd=REPO_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # a process group of its own, workers included: see _stop
             )
         site = RunningSite(url, log_path, process.pid)
         try:

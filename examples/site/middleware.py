@@ -2,15 +2,20 @@
 
 ``SingleSignOnMiddleware`` is the site's, on the reference stack;
 ``DjangoSingleSignOnMiddleware`` the same on Django's middleware, for
-``SITE_STACK=django`` (see ``settings.py``).
+``SITE_STACK=django`` (see ``settings.py``). ``served_by`` names the process
+that served a response, for the tests of several workers.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, cast
 
+from asgiref.sync import iscoroutinefunction
 from django.contrib.auth import middleware as django_middleware
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.decorators import sync_and_async_middleware
 
 from reference_backends.middleware import PersistentRemoteUserMiddleware
 
@@ -64,3 +69,31 @@ class DjangoSingleSignOnMiddleware(
         # Django 5.2's alogin() leaves request.auser() answering the anonymous user it
         # loaded before: forget it, so that the view loads the user just logged in.
         request.__dict__.pop("_acached_user", None)
+
+
+@sync_and_async_middleware
+def served_by(
+    get_response: Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]],
+) -> Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]:
+    """Names the process that served each response (``X-Served-By``), for the tests of
+    several workers; installed only with ``SITE_SERVED_BY=1``."""
+    pid = str(os.getpid())
+    if iscoroutinefunction(get_response):
+        async_get_response = cast(
+            Callable[[HttpRequest], Awaitable[HttpResponseBase]], get_response
+        )
+
+        async def serve_async(request: HttpRequest) -> HttpResponseBase:
+            response = await async_get_response(request)
+            response["X-Served-By"] = pid
+            return response
+
+        return serve_async
+
+    def serve(request: HttpRequest) -> HttpResponseBase:
+        response = get_response(request)
+        assert isinstance(response, HttpResponseBase)
+        response["X-Served-By"] = pid
+        return response
+
+    return serve

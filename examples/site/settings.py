@@ -29,6 +29,9 @@
     the stacks this way too, without the middleware both stacks share
     (security, common, CSRF, clickjacking), each a thread hop or more per
     request under ASGI whichever the stack.
+``SITE_SERVED_BY``
+    ``1`` adds an ``X-Served-By`` header naming the process that served each
+    response: the tests of several workers see which one answered.
 ``SITE_SESSION_COOKIE_AGE``
     ``SESSION_COOKIE_AGE`` in seconds (Django's default: two weeks); the
     tests shorten it to see sessions expire.
@@ -133,6 +136,8 @@ _SHARED_BY_BOTH_STACKS = (
 )
 if _chosen("SITE_MIDDLEWARE", ("full", "minimal"), "full") == "minimal":
     MIDDLEWARE = [path for path in MIDDLEWARE if path not in _SHARED_BY_BOTH_STACKS]
+if os.environ.get("SITE_SERVED_BY") == "1":
+    MIDDLEWARE.insert(0, "examples.site.middleware.served_by")
 
 AUTHENTICATION_BACKENDS = [
     MODEL_BACKENDS[MODEL_BACKEND],
@@ -189,12 +194,13 @@ else:
 if os.environ.get("SITE_REDIS_URL"):
     # Cached permissions are keyed by user id: the entries of a site on another
     # database (a test run's, say) sharing this Redis database must not answer ours.
-    _database_name = str(DATABASES["default"]["NAME"]).encode()
+    _database = DATABASES["default"]
+    _database_name = "|".join(str(_database.get(key, "")) for key in ("HOST", "PORT", "NAME"))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["SITE_REDIS_URL"],
-            "KEY_PREFIX": hashlib.sha256(_database_name).hexdigest()[:12],
+            "KEY_PREFIX": hashlib.sha256(_database_name.encode()).hexdigest()[:12],
         }
     }
     REFERENCE_BACKENDS_PERMISSION_CACHE = "default"
