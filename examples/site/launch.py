@@ -179,10 +179,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM to uvicorn (its supervisor stops its workers), then SIGKILL to whatever is left
     of its process group: a supervisor stuck waiting for a worker, or a worker it left."""
     process.terminate()
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):  # then killed below
         process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        pass
     with contextlib.suppress(ProcessLookupError):  # nothing left
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()

@@ -96,7 +96,9 @@ class SessionStore(DualModeSessionMixin, django_signed_cookies.SessionStore):
         super().cycle_key()
 
     async def acycle_key(self) -> None:
-        SessionStore.cycle_key(self)
+        # Django's cycle_key() is save(): through asave(), a subclass's async override of it
+        # runs here, on the loop; its sync side, derived from that override, could not.
+        await self.asave()
 
     def _signed_data(self, max_age: int) -> dict[str, Any]:
         data: dict[str, Any] = signing.loads(

@@ -130,3 +130,21 @@ def test_async_overrides_calling_super_are_called_as_djangos_engine_calls_them(
 
     reference, djangos = ASYNC_OVERRIDES[engine]
     assert session_life(reference) == session_life(djangos)
+
+
+def test_a_signed_cookie_stores_acycle_key_saves_through_an_asave_override() -> None:
+    """Django's ``cycle_key()`` for signed cookies is ``save()``; with only ``asave()``
+    overridden, the sync ``save()`` is derived from it and cannot run on the event loop:
+    ``acycle_key()`` saves through ``asave()``."""
+    store = ASYNC_OVERRIDES["signed_cookies"][0]
+
+    async def cycle() -> Any:
+        session = store()
+        await session.aset("visits", 1)
+        await session.asave()
+        store.calls.clear()
+        await session.acycle_key()
+        return await store(session.session_key).aget("visits")
+
+    assert async_to_sync(cycle)() == 1
+    assert store.calls == ["asave", "aload"]
