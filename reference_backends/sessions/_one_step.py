@@ -20,6 +20,8 @@ Two more things, found by the session contract:
   Django's keys never hold one, and PostgreSQL refuses it in a query
   (``DataError`` escaped ``load()`` of Django's ``db`` and ``cached_db``
   stores, a 500; memcached backends raise ``InvalidCacheKey`` for it);
+  ``exists()`` answers False for such a key and ``delete()`` deletes nothing,
+  neither reaching the store;
 * :class:`StoreInOneStep` is no ``SessionBase`` subclass at run time, only a
   mixin placed before the Django store: otherwise it would look like the
   complete store the engine extends, and the system check W105 (and the
@@ -35,7 +37,7 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from auth_backend_sdk.engine.flow import Flow, InOrmThread, run_async
 
-__all__ = ["StoreInOneStep", "in_one_step"]
+__all__ = ["StoreInOneStep", "holds_nul", "in_one_step"]
 
 _T = TypeVar("_T")
 
@@ -70,7 +72,7 @@ class StoreInOneStep(_Store):
     def _validate_session_key(self, key: Any) -> bool:
         # Not in django-stubs: Django's rule (a key of at least 8 characters).
         valid = bool(super()._validate_session_key(key))  # type: ignore[misc]
-        return valid and not (isinstance(key, str) and "\x00" in key)
+        return valid and not holds_nul(key)
 
     def load(self) -> dict[str, Any]:
         return super().load()
@@ -79,6 +81,8 @@ class StoreInOneStep(_Store):
         return await run_async(in_one_step(StoreInOneStep.load, self))
 
     def exists(self, session_key: str) -> bool:
+        if holds_nul(session_key):  # no key stored holds one: PostgreSQL would raise
+            return False
         return super().exists(session_key)
 
     async def aexists(self, session_key: str) -> bool:
@@ -97,6 +101,8 @@ class StoreInOneStep(_Store):
         await run_async(in_one_step(StoreInOneStep.save, self, must_create))
 
     def delete(self, session_key: str | None = None) -> None:
+        if holds_nul(session_key):  # nothing stored under it: PostgreSQL would raise
+            return
         super().delete(session_key)
 
     async def adelete(self, session_key: str | None = None) -> None:
@@ -121,3 +127,8 @@ class StoreInOneStep(_Store):
     @classmethod
     async def aclear_expired(cls) -> None:
         await run_async(in_one_step(super().clear_expired))
+
+
+def holds_nul(key: object) -> bool:
+    """Whether ``key`` holds a NUL byte: a forged cookie's, never one a store made."""
+    return isinstance(key, str) and "\x00" in key

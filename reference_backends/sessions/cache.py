@@ -21,8 +21,9 @@ is honoured in both modes. The flow runs:
 
 A key holding a NUL byte (a forged cookie) starts a new session instead of
 reaching the cache (Django's store passes it on, and memcached backends raise
-``InvalidCacheKey``): see :mod:`._one_step`. ``aclear_expired()`` stays on the
-event loop: the cache expires sessions itself, and Django's does nothing either.
+``InvalidCacheKey``), exists nowhere and deletes nothing: see :mod:`._one_step`.
+``aclear_expired()`` stays on the event loop: the cache expires sessions itself,
+and Django's does nothing either.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from auth_backend_sdk.sessions import DualModeSessionMixin
 from auth_backend_sdk.sessions.family import SESSIONS
 
 from .._redis import AsyncRedisCache, async_twin
-from ._one_step import StoreInOneStep, in_one_step
+from ._one_step import StoreInOneStep, holds_nul, in_one_step
 
 __all__ = ["KEY_PREFIX", "SessionStore"]
 
@@ -153,7 +154,7 @@ class SessionStore(DualModeSessionMixin, StoreInOneStep, django_cache.SessionSto
         return {}
 
     def _exists(self, session_key: str | None) -> Flow[bool]:
-        if not session_key:
+        if not session_key or holds_nul(session_key):  # a forged key: never stored
             return False
         found = yield self._cache_call("has_key", self.cache_key_prefix + session_key)
         return bool(found)
@@ -195,6 +196,8 @@ class SessionStore(DualModeSessionMixin, StoreInOneStep, django_cache.SessionSto
             if self.session_key is None:
                 return
             session_key = self.session_key
+        if holds_nul(session_key):  # a forged key: nothing stored under it
+            return
         yield self._cache_call("delete", self.cache_key_prefix + session_key)
 
     def _cycle_key(self) -> Flow[None]:

@@ -6,8 +6,8 @@
   gave it (seconds counted from when it was signed, or a date) loads empty
   (Django's loads it: ticket #19201);
 * ``db``, ``cached_db`` and ``cache``: a key holding a NUL byte starts a new
-  session without reaching the store (Django's ``db`` and ``cached_db``
-  raise ``DataError`` on PostgreSQL).
+  session without reaching the store, exists nowhere and deletes nothing
+  (Django's ``db`` and ``cached_db`` raise ``DataError`` on PostgreSQL).
 
 Cookies "signed a while ago" are signed by a real ``TimestampSigner`` whose
 clock is set back: no test waits.
@@ -160,6 +160,19 @@ def test_a_key_with_a_nul_byte_starts_a_new_session_without_a_query(
     backend_mode.call(session, "__setitem__", "k", "v")
     backend_mode.call(session, "save")
     assert session.session_key not in (None, NUL_KEY)
+
+
+@pytest.mark.parametrize("store", SERVER_STORES)
+def test_a_key_with_a_nul_byte_exists_nowhere_and_deleting_it_deletes_nothing(
+    store: Store, backend_mode: Mode
+) -> None:
+    kept = seed(store, DATA)
+    session = store(kept)
+    with CaptureQueriesContext(connection) as queries:
+        assert backend_mode.call(session, "exists", NUL_KEY) is False
+        backend_mode.call(session, "delete", NUL_KEY)
+    assert len(queries) == 0
+    assert dict(backend_mode.call(store(kept), "items")) == DATA
 
 
 @pytest.mark.parametrize("engine", ["db", "cached_db"])
